@@ -94,14 +94,14 @@ type Conn struct {
 
 	mu       sync.Mutex // guards the fields below
 	xid      int32
-	pending  map[int32][]protocol.Op      // ops of outstanding requests by xid
-	waiters  map[int32][]chan *Packet     // Do/Wait callers by xid
-	log      []*Packet                    // arrival log
-	notify   chan struct{}                // closed and replaced on each arrival
-	done     chan struct{}                // closed when the reader stops
-	err      error                        // why the reader stopped
-	lastZxid int64                        // highest zxid > 0 in a normal reply
-	closed   bool                         // Close was called
+	pending  map[int32][]protocol.Op  // ops of outstanding requests by xid
+	waiters  map[int32][]chan *Packet // Do/Wait callers by xid
+	log      []*Packet                // arrival log
+	notify   chan struct{}            // closed and replaced on each arrival
+	done     chan struct{}            // closed when the reader stops
+	err      error                    // why the reader stopped
+	lastZxid int64                    // highest zxid > 0 in a normal reply
+	closed   bool                     // Close was called
 	stopPing chan struct{}
 }
 
