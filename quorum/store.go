@@ -211,12 +211,11 @@ func (s *Store) GetUint64(key []byte) (uint64, error) {
 // StageApplied records that every entry up to index has been applied. The
 // value reaches disk with the next StoreLogs batch (or FlushApplied), never
 // with a transaction of its own; on restart entries up to it are replayed
-// before raft starts. Called from the apply goroutine.
+// before raft starts. Called from the apply goroutine only. It moves
+// backwards only when a snapshot from the leader replaces the state.
 func (s *Store) StageApplied(index uint64) {
 	s.mu.Lock()
-	if index > s.applied {
-		s.applied = index
-	}
+	s.applied = index
 	s.mu.Unlock()
 }
 
@@ -257,7 +256,7 @@ func (s *Store) putApplied(tx *bolt.Tx, applied uint64) error {
 	s.mu.Lock()
 	out := s.appliedOut
 	s.mu.Unlock()
-	if applied <= out {
+	if applied == out {
 		return nil
 	}
 	return tx.Bucket(bucketQuorum).Put(keyApplied, binary.BigEndian.AppendUint64(nil, applied))
@@ -265,9 +264,7 @@ func (s *Store) putApplied(tx *bolt.Tx, applied uint64) error {
 
 func (s *Store) noteApplied(applied uint64) {
 	s.mu.Lock()
-	if applied > s.appliedOut {
-		s.appliedOut = applied
-	}
+	s.appliedOut = applied
 	s.mu.Unlock()
 }
 
