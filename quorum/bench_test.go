@@ -15,7 +15,7 @@ func (s *countSM) Apply(_ int64, data []byte) any {
 	return s.bytes.Add(int64(len(data)))
 }
 
-func (s *countSM) Snapshot() (Snapshot, error)         { return recordSnap(nil), nil }
+func (s *countSM) Snapshot() (Snapshot, error)        { return recordSnap(nil), nil }
 func (s *countSM) Restore(r io.Reader, _ int64) error { _, err := io.Copy(io.Discard, r); return err }
 
 func benchNode(b *testing.B) (*Node, *countSM) {
