@@ -46,7 +46,8 @@ type Options struct {
 	// as go-zookeeper does.
 	OmitReadOnly bool
 	// PingInterval, if positive, makes the Conn send a ping (xid -2) whenever
-	// that much time passed since the last request it sent.
+	// that much time passed since the last request it sent. A negative value
+	// means a third of the negotiated timeout, as go-zookeeper does.
 	PingInterval time.Duration
 	// DialTimeout bounds the TCP connect and the handshake (default 10s).
 	DialTimeout time.Duration
@@ -179,7 +180,10 @@ func Dial(ctx context.Context, addr string, opt Options) (*Conn, error) {
 		return c, ErrSessionInvalid
 	}
 	go c.readLoop(fr)
-	if opt.PingInterval > 0 {
+	if c.opt.PingInterval < 0 {
+		c.opt.PingInterval = c.NegotiatedTimeout() / 3
+	}
+	if c.opt.PingInterval > 0 {
 		go c.pingLoop()
 	}
 	return c, nil
@@ -445,7 +449,7 @@ func (c *Conn) CloseSession(ctx context.Context) (*Packet, error) {
 }
 
 func (c *Conn) pingLoop() {
-	t := time.NewTicker(c.opt.PingInterval / 2)
+	t := time.NewTicker(c.opt.PingInterval / 4)
 	defer t.Stop()
 	for {
 		select {
