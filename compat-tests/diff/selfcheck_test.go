@@ -15,6 +15,17 @@ import (
 func TestSelfCheck(t *testing.T) {
 	a := zkproc.Start(t, zkproc.Options{})
 	b := zkproc.Start(t, zkproc.Options{})
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, s := range []*zkproc.Server{a, b} {
+				log, _ := os.ReadFile(s.LogPath())
+				if len(log) > 4000 {
+					log = log[len(log)-4000:]
+				}
+				t.Logf("log of %s:\n%s", s.Addr, log)
+			}
+		}
+	})
 	runPairTest(t, a.Addr, b.Addr, false)
 }
 
