@@ -1,0 +1,163 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/protocol"
+	"github.com/raftzk/raftzk/server/tree"
+	"github.com/raftzk/raftzk/server/watch"
+)
+
+// applyResult is what applying one entry gives its proposer: a ZooKeeper
+// result code and, on success, the response record.
+type applyResult struct {
+	code protocol.Code
+	resp jute.Record
+}
+
+// stateMachine applies committed log entries to the tree. Apply, Snapshot and
+// Restore are called from the one apply goroutine; readers take mu.RLock.
+type stateMachine struct {
+	log     *slog.Logger
+	opts    tree.Options
+	watches *watch.Manager
+
+	mu   sync.RWMutex // guards t; only the apply goroutine takes it for writing
+	t    *tree.Tree
+	last atomic.Int64 // zxid of the last applied entry
+
+	// notifyZxid chooses the zxid of notifications: ZooKeeper 3.8 sends -1,
+	// 3.9 the zxid of the transaction that fired the watch.
+	notifyZxid bool
+
+	// sessionClosed is called (outside mu) after a closeSession is applied.
+	sessionClosed func(id int64)
+}
+
+func newStateMachine(log *slog.Logger, opts tree.Options, w *watch.Manager) *stateMachine {
+	return &stateMachine{log: log, opts: opts, watches: w, t: tree.New(opts)}
+}
+
+// Apply applies one committed entry at zxid.
+func (s *stateMachine) Apply(zxid int64, data []byte) any {
+	e, err := decodeEntry(data)
+	if err != nil {
+		// Every replica decodes the same bytes the same way, so answering
+		// with an error keeps them identical.
+		s.log.Error("cannot decode log entry", "zxid", zxid, "err", err)
+		s.mu.Lock()
+		s.t.SetLastZxid(zxid)
+		s.mu.Unlock()
+		s.last.Store(zxid)
+		return &applyResult{code: protocol.CodeMarshallingError}
+	}
+	tx := &tree.Txn{Zxid: zxid, Time: e.hdr.Time, Session: e.hdr.ClientID, Ids: e.ids}
+	nz := int64(-1)
+	if s.notifyZxid {
+		nz = zxid
+	}
+	s.mu.Lock()
+	res := s.applyLocked(tx, e)
+	s.t.SetLastZxid(zxid)
+	for _, ev := range tx.Events {
+		s.watches.Trigger(ev.Type, ev.Path, nz)
+	}
+	s.mu.Unlock()
+	s.last.Store(zxid)
+	if protocol.Op(e.hdr.Type) == protocol.OpCloseSession && s.sessionClosed != nil {
+		s.sessionClosed(e.hdr.ClientID)
+	}
+	return res
+}
+
+func (s *stateMachine) applyLocked(tx *tree.Txn, e *entry) *applyResult {
+	t := s.t
+	op := protocol.Op(e.hdr.Type)
+	switch r := e.body.(type) {
+	case *jute.CreateSessionTxn:
+		t.CreateSession(tx, r.TimeOut)
+		return &applyResult{}
+	case nil:
+		if op == protocol.OpCloseSession {
+			t.CloseSession(tx)
+			return &applyResult{}
+		}
+	case *jute.DeleteTxn:
+		return &applyResult{code: t.DeleteContainer(tx, r.Path)}
+	case *jute.CreateRequest:
+		path, n, code := t.Create(tx, &tree.CreateRequest{Op: op, Path: r.Path, Data: r.Data, ACL: r.ACL, Flags: r.Flags, TTL: -1})
+		return createResult(op, path, n, code)
+	case *jute.CreateTTLRequest:
+		path, n, code := t.Create(tx, &tree.CreateRequest{Op: op, Path: r.Path, Data: r.Data, ACL: r.ACL, Flags: r.Flags, TTL: r.Ttl})
+		return createResult(op, path, n, code)
+	case *jute.DeleteRequest:
+		return &applyResult{code: t.Delete(tx, r.Path, r.Version)}
+	case *jute.SetDataRequest:
+		n, code := t.SetData(tx, r.Path, r.Data, r.Version)
+		if code != protocol.CodeOK {
+			return &applyResult{code: code}
+		}
+		return &applyResult{resp: &jute.SetDataResponse{Stat: n.StatCopy()}}
+	case *jute.SetACLRequest:
+		n, code := t.SetACL(tx, r.Path, r.ACL, r.Version)
+		if code != protocol.CodeOK {
+			return &applyResult{code: code}
+		}
+		return &applyResult{resp: &jute.SetACLResponse{Stat: n.StatCopy()}}
+	case *protocol.MultiRequest:
+		return &applyResult{resp: &protocol.MultiResponse{Results: t.Multi(tx, r.Ops)}}
+	}
+	s.log.Error("log entry of unexpected type", "zxid", tx.Zxid, "op", op)
+	return &applyResult{code: protocol.CodeMarshallingError}
+}
+
+func createResult(op protocol.Op, path string, n *tree.Node, code protocol.Code) *applyResult {
+	if code != protocol.CodeOK {
+		return &applyResult{code: code}
+	}
+	if op == protocol.OpCreate {
+		return &applyResult{resp: &jute.CreateResponse{Path: path}}
+	}
+	return &applyResult{resp: &jute.Create2Response{Path: path, Stat: n.StatCopy()}}
+}
+
+// memSnapshot is a point-in-time snapshot serialised while no Apply runs.
+type memSnapshot struct{ b []byte }
+
+func (m *memSnapshot) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(m.b)
+	return int64(n), err
+}
+
+func (m *memSnapshot) Release() { m.b = nil }
+
+// snapshot serialises the tree in ZooKeeper's snapshot format.
+func (s *stateMachine) snapshot() (*memSnapshot, error) {
+	var buf bytes.Buffer
+	s.mu.RLock()
+	err := s.t.WriteSnapshot(&buf)
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	return &memSnapshot{b: buf.Bytes()}, nil
+}
+
+// restore replaces the tree with a snapshot taken at zxid.
+func (s *stateMachine) restore(r io.Reader, zxid int64) error {
+	t, err := tree.ReadSnapshot(r, s.opts)
+	if err != nil {
+		return err
+	}
+	t.SetLastZxid(zxid)
+	s.mu.Lock()
+	s.t = t
+	s.mu.Unlock()
+	s.last.Store(zxid)
+	return nil
+}
