@@ -20,6 +20,7 @@ import (
 const (
 	TargetZooKeeper = "zookeeper"
 	TargetRaftzk    = "raftzk"
+	TargetExternal  = "external" // a server the harness did not start
 )
 
 // Options configure a server started by StartZooKeeper or StartRaftzk. The
@@ -63,8 +64,13 @@ type Target struct {
 }
 
 // Targets returns Apache ZooKeeper and raftzk, in that order, restricted by
-// the RAFTZK_COMPAT_TARGETS environment variable when it is set.
+// the RAFTZK_COMPAT_TARGETS environment variable when it is set. When
+// RAFTZK_COMPAT_ADDR is set (host:port), it returns one target named
+// "external" for the server already running there instead.
 func Targets() []Target {
+	if addr := os.Getenv("RAFTZK_COMPAT_ADDR"); addr != "" {
+		return []Target{{TargetExternal, func(t testing.TB, _ Options) *Server { return External(t, addr) }}}
+	}
 	all := []Target{
 		{TargetZooKeeper, StartZooKeeper},
 		{TargetRaftzk, StartRaftzk},
@@ -95,6 +101,18 @@ func Start(t testing.TB, target string, opts Options) *Server {
 	}
 	t.Fatalf("harness: unknown target %q", target)
 	return nil
+}
+
+// External returns a Server for a server already listening on addr, which
+// the harness did not start and will not stop: Kill, Stop and Restart skip
+// the test. Options do not apply to it. It fails the test if addr does not
+// complete a handshake.
+func External(t testing.TB, addr string) *Server {
+	t.Helper()
+	if err := Probe(addr, 5*time.Second); err != nil {
+		t.Fatalf("harness: external server %s: %v", addr, err)
+	}
+	return &Server{Target: TargetExternal, Addr: addr, t: t}
 }
 
 // Apache ZooKeeper from the Debian package. zookeeper.jar's manifest names
@@ -307,6 +325,9 @@ func (s *Server) Restart() {
 // signalAndWait signals the process and waits up to grace for it to exit
 // (0: forever), then kills it. It reports whether it exited within grace.
 func (s *Server) signalAndWait(sig syscall.Signal, grace time.Duration) bool {
+	if s.Target == TargetExternal {
+		s.t.Skip("harness: cannot stop an external server")
+	}
 	s.mu.Lock()
 	cmd, done := s.cmd, s.done
 	s.cmd, s.done = nil, nil
@@ -350,6 +371,9 @@ func (s *Server) Exited() bool {
 
 // LogTail returns the last n lines of the process log.
 func (s *Server) LogTail(n int) string {
+	if s.LogPath == "" {
+		return "(no log: external server)"
+	}
 	b, err := os.ReadFile(s.LogPath)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
