@@ -30,6 +30,10 @@ type Config struct {
 	// in-memory transport. Peers is used only to bootstrap an empty Dir;
 	// afterwards membership lives in the log (AddVoter, RemoveServer).
 	Peers []Peer
+	// Join means this server joins a running ensemble: an empty Dir is not
+	// bootstrapped from Peers, and the server waits until the leader adds
+	// it (Node.AddVoter or Node.AddNonvoter).
+	Join bool
 	// BindAddr is the address the Raft transport listens on; empty means
 	// this server's Peer.Addr. Unused when standalone.
 	BindAddr string
@@ -62,6 +66,10 @@ type Config struct {
 	// StartTimeout bounds how long Open waits for a standalone node to
 	// become leader and apply its whole log.
 	StartTimeout time.Duration
+
+	// UnsafeNoSync skips fsync of raft.db, so acknowledged writes can be
+	// lost in a crash. Only for in-process test clusters (quorumtest).
+	UnsafeNoSync bool
 
 	// Transport, when set, replaces the transport Open would build
 	// (quorumtest uses raft.InmemTransport). Node.Close closes it if it
@@ -129,6 +137,9 @@ func (c *Config) Validate() error {
 			return bad("Peers has no voter")
 		}
 	}
+	if c.Join && c.Transport == nil && c.self().Addr == "" {
+		return bad("Join needs this server's address in Peers")
+	}
 	switch {
 	case c.SnapshotThreshold == 0:
 		return bad("SnapshotThreshold is 0")
@@ -154,7 +165,7 @@ func (c *Config) Validate() error {
 
 // standalone reports whether c describes a group of one.
 func (c *Config) standalone() bool {
-	return len(c.Peers) == 0 || (len(c.Peers) == 1 && c.Peers[0].ID == c.ServerID)
+	return !c.Join && len(c.Peers) == 0 || (len(c.Peers) == 1 && c.Peers[0].ID == c.ServerID)
 }
 
 // self returns this server's entry in Peers.

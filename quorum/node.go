@@ -81,7 +81,7 @@ func Open(cfg Config, sm StateMachine) (_ *Node, err error) {
 		}
 	}()
 
-	n.store, err = OpenStore(filepath.Join(cfg.Dir, "raft.db"), time.Second)
+	n.store, err = OpenStore(filepath.Join(cfg.Dir, "raft.db"), StoreOptions{LockTimeout: time.Second, NoSync: cfg.UnsafeNoSync})
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func Open(cfg Config, sm StateMachine) (_ *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("quorum: %w", err)
 	}
-	if !existing {
+	if !existing && !cfg.Join {
 		conf := cfg.bootstrapConfiguration(n.trans.LocalAddr())
 		if err := raft.BootstrapCluster(rc, n.store, n.store, snaps, n.trans, conf); err != nil {
 			return nil, fmt.Errorf("quorum: bootstrap: %w", err)

@@ -49,10 +49,18 @@ var (
 	_ raft.StableStore = (*Store)(nil)
 )
 
-// OpenStore opens (creating if needed) the bbolt file at path. It fails after
-// lockTimeout if another process holds the file.
-func OpenStore(path string, lockTimeout time.Duration) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, NoFreelistSync: true})
+// StoreOptions tunes OpenStore.
+type StoreOptions struct {
+	// LockTimeout bounds the wait for another process's lock on the file.
+	LockTimeout time.Duration
+	// NoSync skips fsync: a crash may lose acknowledged writes. For tests
+	// only (in-process clusters whose durability is not under test).
+	NoSync bool
+}
+
+// OpenStore opens (creating if needed) the bbolt file at path.
+func OpenStore(path string, opts StoreOptions) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoFreelistSync: true, NoSync: opts.NoSync})
 	if err != nil {
 		return nil, fmt.Errorf("quorum: open %s: %w", path, err)
 	}

@@ -12,7 +12,7 @@ import (
 
 func openTestStore(t *testing.T, dir string) *Store {
 	t.Helper()
-	s, err := OpenStore(filepath.Join(dir, "raft.db"), time.Second)
+	s, err := OpenStore(filepath.Join(dir, "raft.db"), StoreOptions{LockTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestStore_Locked(t *testing.T) {
 	dir := t.TempDir()
 	s := openTestStore(t, dir)
 	defer s.Close()
-	if _, err := OpenStore(filepath.Join(dir, "raft.db"), 50*time.Millisecond); err == nil {
+	if _, err := OpenStore(filepath.Join(dir, "raft.db"), StoreOptions{LockTimeout: 50 * time.Millisecond}); err == nil {
 		t.Fatal("second OpenStore of a locked file succeeded")
 	}
 }
