@@ -149,8 +149,9 @@ var (
 // normaliser rewrites what legitimately differs between runs and servers:
 // zxids become Z1, Z2, ... in order of first appearance across the whole
 // scenario (so equal zxids stay equal), times other than the epoch become
-// <time>, non-zero session ids <session>, the random root $ROOT. Lists
-// printed from server order (getEphemerals) are sorted. Watcher output is
+// <time>, non-zero session ids <session>, the random root $ROOT. Bracketed
+// lists are sorted: getEphemerals prints server (hash) order, and ls sorts
+// anyway. Watcher output is
 // printed by the client's event thread and races with command output, so
 // it is moved, in its own order, to an "## events" section per session.
 type normaliser struct {
@@ -181,6 +182,7 @@ func (n *normaliser) normalise(raw string) string {
 		}
 		lines = append(lines, n.line(l))
 	}
+	sortWhoAmI(lines)
 	var b strings.Builder
 	for _, l := range lines {
 		b.WriteString(l + "\n")
@@ -190,6 +192,26 @@ func (n *normaliser) normalise(raw string) string {
 		b.WriteString(l + "\n")
 	}
 	return b.String()
+}
+
+var authLineRe = regexp.MustCompile(`^[a-z0-9]+: `)
+
+// sortWhoAmI sorts the "scheme: user" lines that follow each "Auth scheme:
+// User" header. Apache ZooKeeper keeps a connection's identities in a set
+// (ServerCnxn.authInfo, a ConcurrentHashMap key set) and whoami lists them
+// in hash order, which is no contract.
+func sortWhoAmI(lines []string) {
+	for i := 0; i < len(lines); i++ {
+		if lines[i] != "Auth scheme: User" {
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && authLineRe.MatchString(lines[j]) {
+			j++
+		}
+		sort.Strings(lines[i+1 : j])
+		i = j - 1
+	}
 }
 
 func (n *normaliser) line(l string) string {
@@ -209,7 +231,7 @@ func (n *normaliser) line(l string) string {
 	if ownerRe.MatchString(l) {
 		return "ephemeralOwner = <session>"
 	}
-	if strings.HasPrefix(l, "[/") && strings.HasSuffix(l, "]") {
+	if strings.HasPrefix(l, "[") && strings.HasSuffix(l, "]") {
 		items := strings.Split(l[1:len(l)-1], ", ")
 		sort.Strings(items)
 		return "[" + strings.Join(items, ", ") + "]"
