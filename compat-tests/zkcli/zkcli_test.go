@@ -151,9 +151,9 @@ var (
 // scenario (so equal zxids stay equal), times other than the epoch become
 // <time>, non-zero session ids <session>, the random root $ROOT. Bracketed
 // lists are sorted: getEphemerals prints server (hash) order, and ls sorts
-// anyway. Watcher output is
-// printed by the client's event thread and races with command output, so
-// it is moved, in its own order, to an "## events" section per session.
+// anyway. Watcher output is printed by the client's event thread and races
+// with command output, so it is moved, in its own order, to an "## events"
+// section per session.
 type normaliser struct {
 	root  string
 	zxids map[string]string
