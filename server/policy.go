@@ -195,7 +195,7 @@ func (p *aclPolicy) redact(acl []jute.ACL, canAdmin bool) []jute.ACL {
 // whoAmI lists the connection's identities as whoAmI answers them.
 func (p *aclPolicy) whoAmI(ids []jute.Id) []jute.ClientInfo {
 	out := make([]jute.ClientInfo, 0, len(ids))
-	for _, id := range ids {
+	for _, id := range javaSetOrder(ids) {
 		user := id.ID
 		if id.Scheme == "digest" {
 			user, _, _ = strings.Cut(id.ID, ":")
