@@ -280,7 +280,8 @@ func (n *Node) observeLoop() {
 // Propose replicates data and returns after the entry is committed (durable
 // on a quorum) and applied locally, with its zxid and the result of
 // StateMachine.Apply. Proposals from many goroutines are batched by raft
-// into one append and one fsync.
+// into one append and one fsync. data is handed to StateMachine.Apply as
+// is (on this server), so the caller must not modify it afterwards.
 //
 // Errors: ErrNotLeader (nothing appended), ErrLeadershipLost (outcome
 // unknown), ErrClosed, or ctx's error. If ctx ends after the entry was
