@@ -1,0 +1,5 @@
+package raftzk.compat;
+final class CuratorChecks {
+    static void register() {}
+    static int mutexWorkerMain(String[] args) { return 1; }
+}
