@@ -253,11 +253,9 @@ func buildRequest(st *Step, x func(string) string) (protocol.Op, jute.Record, er
 		if err != nil {
 			return 0, nil, err
 		}
-		var body []byte
-		if has(1) {
-			if body, err = hex.DecodeString(st.Args[1].S); err != nil {
-				return 0, nil, err
-			}
+		body, err := hexArgs(st.Args[1:])
+		if err != nil {
+			return 0, nil, err
 		}
 		return protocol.Op(op), rawRecord(body), nil
 	case "rawop":
@@ -265,15 +263,22 @@ func buildRequest(st *Step, x func(string) string) (protocol.Op, jute.Record, er
 		if err != nil {
 			return 0, nil, err
 		}
-		var body []byte
-		if has(1) {
-			if body, err = hex.DecodeString(st.Args[1].S); err != nil {
-				return 0, nil, err
-			}
+		body, err := hexArgs(st.Args[1:])
+		if err != nil {
+			return 0, nil, err
 		}
 		return protocol.Op(op), rawRecord(body), nil
 	}
 	return 0, nil, fmt.Errorf("verb %q is not a request", st.Verb)
+}
+
+// hexArgs concatenates hex words (spaces between them are for readability).
+func hexArgs(ts []Token) ([]byte, error) {
+	var s strings.Builder
+	for _, t := range ts {
+		s.WriteString(t.S)
+	}
+	return hex.DecodeString(s.String())
 }
 
 func splitPaths(v string, x func(string) string) []string {

@@ -164,7 +164,7 @@ func (r *Runner) Run(ctx context.Context, sc *Scenario) (*Transcript, error) {
 			_ = s.conn.Ping(pctx) // a barrier: every event queued before it has arrived
 			cancel()
 		}
-		st.flush(s)
+		st.flush(s, true)
 	}
 	end := time.Now()
 	n := newNorm(st.root, st.names, start, end)
@@ -176,7 +176,30 @@ func (r *Runner) Run(ctx context.Context, sc *Scenario) (*Transcript, error) {
 	for _, e := range st.entries {
 		t.Lines = append(t.Lines, Line{Step: e.line, Text: e.render(n)})
 	}
+	if sc.UnorderedEvents {
+		sortEventRuns(t.Lines)
+	}
 	return t, nil
+}
+
+// sortEventRuns sorts each run of consecutive event lines of one connection.
+func sortEventRuns(ls []Line) {
+	key := func(l Line) string {
+		if i := strings.Index(l.Text, " event "); i > 0 && !strings.Contains(l.Text[:i], " ") {
+			return l.Text[:i]
+		}
+		return ""
+	}
+	for i := 0; i < len(ls); {
+		k := key(ls[i])
+		j := i + 1
+		for k != "" && j < len(ls) && key(ls[j]) == k {
+			j++
+		}
+		run := ls[i:j]
+		sort.SliceStable(run, func(a, b int) bool { return run[a].Text < run[b].Text })
+		i = j
+	}
 }
 
 func isDone(c *zkraw.Conn) bool {
@@ -225,9 +248,11 @@ func (st *state) deleteTree(ctx context.Context, p string) {
 	_ = st.r.probe.Delete(ctx, p, -1)
 }
 
-// flush renders every packet that arrived on s and was not rendered yet, and
-// the server closing the connection once all its packets are rendered.
-func (st *state) flush(s *sess) {
+// flush renders every packet that arrived on s and was not rendered yet.
+// With closing set (the caller waited and saw the connection end) it also
+// renders the server closing the connection; only then is the position of
+// that line deterministic.
+func (st *state) flush(s *sess, closing ...bool) {
 	if s.conn == nil {
 		return
 	}
@@ -240,7 +265,7 @@ func (st *state) flush(s *sess) {
 		}
 		st.renderPacket(s, p)
 	}
-	if done && !s.killed && !s.shown {
+	if done && len(closing) > 0 && closing[0] && !s.killed && !s.shown {
 		s.shown = true
 		name := s.name
 		st.add(func(*norm) string { return name + " connection closed by server" })
@@ -339,7 +364,7 @@ func (st *state) exec(ctx context.Context, step *Step) error {
 			st.flush(s)
 			return nil
 		}
-		st.flush(s)
+		st.flush(s, errors.Is(err, zkraw.ErrClosed))
 		if errors.Is(err, zkraw.ErrClosed) {
 			st.addText(step.Text + " -> connection closed")
 		} else {
@@ -352,7 +377,7 @@ func (st *state) exec(ctx context.Context, step *Step) error {
 		case <-time.After(st.timeout(step)):
 		case <-ctx.Done():
 		}
-		st.flush(s)
+		st.flush(s, true)
 		if !isDone(s.conn) {
 			st.addText(step.Text + " -> still open")
 		}
@@ -449,7 +474,7 @@ func (st *state) request(ctx context.Context, s *sess, step *Step, op protocol.O
 		wctx, cancel := context.WithTimeout(ctx, st.timeout(step))
 		defer cancel()
 		p, err := s.conn.Call(wctx, xid, op, nil)
-		st.flush(s)
+		st.flush(s, err != nil)
 		name := s.name
 		if err != nil {
 			st.addText(name + " ping -> " + err.Error())
@@ -476,7 +501,7 @@ func (st *state) request(ctx context.Context, s *sess, step *Step, op protocol.O
 	wctx, cancel := context.WithTimeout(ctx, st.timeout(step))
 	defer cancel()
 	_, err := s.conn.WaitPacket(wctx, from, func(p *zkraw.Packet) bool { return p.Header.Xid == xid })
-	st.flush(s)
+	st.flush(s, errors.Is(err, zkraw.ErrClosed))
 	if err != nil && !errors.Is(err, zkraw.ErrClosed) {
 		st.addText(step.Text + " -> no reply within timeout")
 	}
@@ -494,12 +519,13 @@ func (st *state) gotReply(s *sess, from int, xid int32) bool {
 
 // barrier sends a ping and waits for its reply or the connection closing.
 func (st *state) barrier(ctx context.Context, s *sess, step *Step) {
+	var err error = zkraw.ErrClosed
 	if !isDone(s.conn) {
 		wctx, cancel := context.WithTimeout(ctx, st.timeout(step))
-		_ = s.conn.Ping(wctx)
+		err = s.conn.Ping(wctx)
 		cancel()
 	}
-	st.flush(s)
+	st.flush(s, errors.Is(err, zkraw.ErrClosed))
 }
 
 func (st *state) connect(ctx context.Context, step *Step) error {
@@ -587,7 +613,7 @@ func (st *state) connect(ctx context.Context, step *Step) error {
 				case <-o.conn.Done():
 				case <-time.After(st.r.cfg.StepTimeout):
 				}
-				st.flush(o)
+				st.flush(o, true)
 			}
 		}
 	}

@@ -18,6 +18,11 @@ type Scenario struct {
 	// scenario exercises behaviour in which Apache ZooKeeper 3.8 is known to
 	// differ from later releases; a mismatch is reported but not failed.
 	AllowDiffer string
+	// UnorderedEvents (directive "@unordered-events") sorts each run of
+	// consecutive events of one connection before comparing: for txns whose
+	// events ZooKeeper emits in no defined order (a closeSession deleting
+	// several ephemerals).
+	UnorderedEvents bool
 	// Source is the scenario text.
 	Source string
 }
@@ -46,14 +51,16 @@ func (s *Step) Opt(key string) (string, bool) {
 	return v, ok
 }
 
-// Flag reports whether a bare word option (like "watch") is among the args.
+// bareFlags are words that are options wherever they appear on a line.
+var bareFlags = map[string]bool{
+	"watch": true, "nowait": true, "noreply": true, "keys": true,
+	"noro": true, "ro": true, "badpass": true,
+}
+
+// Flag reports whether a bare word option (like "watch") was given.
 func (s *Step) Flag(word string) bool {
-	for _, a := range s.Args {
-		if !a.Quoted && a.S == word {
-			return true
-		}
-	}
-	return false
+	_, ok := s.Opts[word]
+	return ok
 }
 
 // global verbs are steps not prefixed by a session name.
@@ -95,6 +102,10 @@ func ParseScenario(name, src string) (*Scenario, error) {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
+		if text == "@unordered-events" {
+			sc.UnorderedEvents = true
+			continue
+		}
 		if strings.HasPrefix(text, "@allow-differ") {
 			sc.AllowDiffer = strings.TrimSpace(strings.TrimPrefix(text, "@allow-differ"))
 			if sc.AllowDiffer == "" {
@@ -108,6 +119,10 @@ func ParseScenario(name, src string) (*Scenario, error) {
 		}
 		st := &Step{Line: line, Text: text, Opts: map[string]string{}}
 		for _, t := range toks {
+			if !t.Quoted && bareFlags[t.S] {
+				st.Opts[t.S] = ""
+				continue
+			}
 			if k, v, ok := optionToken(t); ok {
 				st.Opts[k] = v
 				continue

@@ -57,7 +57,11 @@ func runPairTest(t *testing.T, addrA, addrB string, allowKnown bool) {
 	defer rb.Close()
 	p := &Pair{A: ra, B: rb}
 	for _, sc := range scs {
+		t0 := time.Now()
 		res, err := p.Run(ctx, sc)
+		if d := time.Since(t0); d > 2*time.Second {
+			t.Logf("%s took %v", sc.Name, d)
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", sc.Name, err)
 		}

@@ -521,7 +521,7 @@ func (c *Conn) decode(frame []byte) *Packet {
 	}
 	c.mu.Unlock()
 	switch {
-	case p.Op == protocol.OpNotification:
+	case p.Header.Xid == protocol.XidNotification:
 		ev := &jute.WatcherEvent{}
 		p.DecodeErr = jute.Unmarshal(p.Body, ev)
 		p.Event = ev
