@@ -27,28 +27,14 @@ func (a *StateMachine) Snapshot() (quorum.Snapshot, error) {
 // Restore replaces the tree with a snapshot taken at zxid.
 func (a *StateMachine) Restore(r io.Reader, zxid int64) error { return a.sm.restore(r, zxid) }
 
-// QuorumProposer adapts a quorum node to Proposer.
-//
-// quorum.Node.Propose blocks until the entry is applied, so Propose here
-// resolves before it returns: a connection's writes are proposed one after
-// another, which keeps log order equal to session order. Throughput across
-// connections still batches, since raft groups concurrent proposals.
+// QuorumProposer adapts a quorum node to Proposer: proposals are pipelined
+// (quorum.Node.ProposeAsync keeps call order), so a connection with many
+// writes in flight costs one fsync per raft batch, not one per write.
 func QuorumProposer(n *quorum.Node) Proposer { return quorumProposer{n} }
 
 type quorumProposer struct{ n *quorum.Node }
 
-type doneFuture struct {
-	zxid int64
-	res  any
-	err  error
-}
-
-func (f doneFuture) Wait() (int64, any, error) { return f.zxid, f.res, f.err }
-
-func (p quorumProposer) Propose(data []byte) Future {
-	z, r, err := p.n.Propose(context.Background(), data)
-	return doneFuture{z, r, err}
-}
+func (p quorumProposer) Propose(data []byte) Future { return p.n.ProposeAsync(data) }
 
 func (p quorumProposer) Sync(ctx context.Context) error {
 	_, err := p.n.Sync(ctx)
