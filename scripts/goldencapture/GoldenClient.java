@@ -119,7 +119,9 @@ public class GoldenClient {
 
         zk.multi(Arrays.asList(                                                      // multi (14), ok
             Op.create(root + "/m1", b("m1"), open, CreateMode.PERSISTENT),
-            Op.create(root + "/m2", b("m2"), open, CreateMode.PERSISTENT, 0),        // create2 sub-op
+            Op.create(root + "/m2", b("m2"), open, CreateMode.PERSISTENT),
+            Op.create(root + "/mc", b("mc"), open, CreateMode.CONTAINER),           // createContainer sub-op
+            Op.create(root + "/mt", b("mt"), open, CreateMode.PERSISTENT_WITH_TTL, 5000), // createTTL sub-op
             Op.setData(root + "/m1", b("m1b"), 0),
             Op.check(root + "/m1", 1),
             Op.delete(root + "/m2", 0)));
