@@ -10,7 +10,7 @@
 // arrived on their connection, relative to that connection's replies). Zxids
 // become Z1, Z2, ... by rank within the transcript, session ids become the
 // scenario's session names, and times are checked for plausibility instead of
-// compared. Compare reports the first differing lines side by side.
+// compared. CompareTranscripts reports the first differing lines side by side.
 //
 // Scenarios run one at a time per server, each under its own root znode
 // ($R), so that reply zxids (the server's last applied zxid) only reflect the

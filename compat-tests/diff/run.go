@@ -702,5 +702,5 @@ func (p *Pair) Run(ctx context.Context, sc *Scenario) (*Result, error) {
 	if err := errors.Join(ea, eb); err != nil {
 		return nil, err
 	}
-	return &Result{Scenario: sc, A: ta, B: tb, Mismatch: Compare(ta, tb)}, nil
+	return &Result{Scenario: sc, A: ta, B: tb, Mismatch: CompareTranscripts(ta, tb)}, nil
 }

@@ -300,8 +300,8 @@ type Mismatch struct {
 	First    int // index of the first differing line
 }
 
-// Compare returns nil if the transcripts are equal and neither has problems.
-func Compare(a, b *Transcript) *Mismatch {
+// CompareTranscripts returns nil if the transcripts are equal and neither has problems.
+func CompareTranscripts(a, b *Transcript) *Mismatch {
 	n := max(len(a.Lines), len(b.Lines))
 	for i := 0; i < n; i++ {
 		if i >= len(a.Lines) || i >= len(b.Lines) || a.Lines[i] != b.Lines[i] {
