@@ -43,6 +43,9 @@ func connect(t *testing.T, addr string) *zk.Conn {
 func TestServer_Lifecycle(t *testing.T) {
 	for _, tg := range Targets() {
 		t.Run(tg.Name, func(t *testing.T) {
+			if tg.Name == TargetExternal {
+				t.Skip("needs a server the harness starts")
+			}
 			s := tg.Start(t, Options{TickTime: 500, Properties: map[string]string{"zookeeper.extendedTypesEnabled": "true"}})
 			if !strings.HasPrefix(s.Addr, "127.0.0.1:") {
 				t.Fatalf("Addr = %q", s.Addr)
@@ -97,6 +100,7 @@ func TestProbe_NothingListening(t *testing.T) {
 }
 
 func TestTargets_Env(t *testing.T) {
+	t.Setenv("RAFTZK_COMPAT_ADDR", "")
 	t.Setenv("RAFTZK_COMPAT_TARGETS", "zookeeper")
 	got := Targets()
 	if len(got) != 1 || got[0].Name != TargetZooKeeper {
@@ -105,6 +109,10 @@ func TestTargets_Env(t *testing.T) {
 	t.Setenv("RAFTZK_COMPAT_TARGETS", "")
 	if got := Targets(); len(got) != 2 || got[1].Name != TargetRaftzk {
 		t.Fatalf("Targets() = %v", got)
+	}
+	t.Setenv("RAFTZK_COMPAT_ADDR", "127.0.0.1:1")
+	if got := Targets(); len(got) != 1 || got[0].Name != TargetExternal {
+		t.Fatalf("Targets() with RAFTZK_COMPAT_ADDR = %v", got)
 	}
 }
 
