@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -62,6 +63,11 @@ type pending struct {
 	frame      []byte // ready reply, or nil while fut is in flight
 	fut        Future
 	closeAfter bool
+	// monotonic marks a reply whose zxid is "the last applied": it is
+	// raised, if needed, to the highest zxid already sent on this
+	// connection, so a ping answered behind pipelined writes never shows
+	// a zxid older than their replies.
+	monotonic bool
 	// finish turns a resolved future into the reply frame.
 	finish func(zxid int64, res any, err error) []byte
 }
@@ -126,7 +132,9 @@ func (c *conn) serve() {
 	go func() { defer wg.Done(); c.writeLoop() }()
 	go func() { defer wg.Done(); c.processLoop() }()
 	go func() { defer wg.Done(); c.respondLoop() }()
-	c.readLoop(fr)
+	if !c.readLoop(fr) {
+		c.close()
+	}
 	close(c.in)
 	wg.Wait()
 }
@@ -166,10 +174,12 @@ func (c *conn) handshake(frame []byte) bool {
 			s.log.Warn("closing connection: cannot create session", "remote", c.remote, "err", err)
 			return false
 		}
-		s.tracker.add(id, to, time.Now())
 		resp.SessionID, resp.Passwd = id, Password(id)
 	} else {
 		id := req.SessionID
+		// Like ZooKeeper, a resume attempt first closes the connection the
+		// session has now, whether or not the attempt then succeeds.
+		s.closeSessionConn(id)
 		if !bytes.Equal(req.Passwd, Password(id)) || !s.tracker.isLive(id) {
 			resp = jute.ConnectResponse{Passwd: make([]byte, protocol.PasswordLen), HasReadOnly: req.HasReadOnly}
 			c.nc.Write(protocol.AppendConnectResponse(nil, &resp))
@@ -188,8 +198,11 @@ func (c *conn) handshake(frame []byte) bool {
 	return true
 }
 
-// readLoop decodes frames into requests until the connection fails.
-func (c *conn) readLoop(fr *protocol.FrameReader) {
+// readLoop decodes frames into requests until the connection fails. It
+// returns true when it stopped on purpose and processLoop will close the
+// connection after answering (unknown opcode), false when the connection
+// is broken and must close now.
+func (c *conn) readLoop(fr *protocol.FrameReader) bool {
 	s := c.srv
 	for {
 		frame, err := fr.ReadFrame()
@@ -199,7 +212,7 @@ func (c *conn) readLoop(fr *protocol.FrameReader) {
 			} else if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				s.log.Debug("connection read failed", "remote", c.remote, "err", err)
 			}
-			return
+			return false
 		}
 		s.stats.received.Add(1)
 		c.received.Add(1)
@@ -208,20 +221,23 @@ func (c *conn) readLoop(fr *protocol.FrameReader) {
 		h.Decode(&d)
 		if d.Err() != nil {
 			s.log.Warn("closing connection: short request header", "remote", c.remote, "session", sessionHex(c.session))
-			return
+			return false
 		}
 		r := &request{xid: h.Xid, op: protocol.Op(h.Type), received: time.Now()}
-		body, ok := protocol.NewRequest(r.op)
-		if !ok || r.op == protocol.OpNotification {
+		if r.op == protocol.OpCreateSession {
+			// ZooKeeper answers a client-sent createSession with
+			// MarshallingError and keeps the connection.
+			r.badBody = true
+			r.body = &jute.ErrorResponse{}
+		} else if body, ok := protocol.NewRequest(r.op); !ok || r.op == protocol.OpNotification {
 			// processLoop answers Unimplemented and closes; read no more.
 			r.badBody = true
 			select {
 			case c.in <- r:
 			case <-c.done:
 			}
-			return
-		}
-		if body != nil {
+			return true
+		} else if body != nil {
 			body.Decode(&d)
 			r.body = body
 			r.badBody = d.Err() != nil
@@ -229,7 +245,7 @@ func (c *conn) readLoop(fr *protocol.FrameReader) {
 		select {
 		case c.in <- r:
 		case <-c.done:
-			return
+			return false
 		}
 	}
 }
@@ -294,6 +310,7 @@ func reply(xid int32, zxid int64, code protocol.Code, body jute.Record) []byte {
 
 // respondLoop releases replies strictly in request order.
 func (c *conn) respondLoop() {
+	var sentZxid int64
 	for p := range c.pending {
 		frame := p.frame
 		if p.fut != nil {
@@ -305,6 +322,14 @@ func (c *conn) respondLoop() {
 				c.srv.log.Warn("closing connection: proposal failed", "remote", c.remote, "session", sessionHex(c.session), "err", err)
 				c.close()
 				continue
+			}
+		}
+		if len(frame) >= 16 {
+			z := int64(binary.BigEndian.Uint64(frame[8:16]))
+			if p.monotonic && z < sentZxid {
+				binary.BigEndian.PutUint64(frame[8:16], uint64(sentZxid))
+			} else if z > sentZxid {
+				sentZxid = z
 			}
 		}
 		if p.req != nil {

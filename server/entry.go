@@ -43,6 +43,8 @@ func entryBody(op protocol.Op) (jute.Record, bool) {
 		return nil, true
 	case protocol.OpDeleteContainer:
 		return &jute.DeleteTxn{}, true
+	case protocol.OpError:
+		return &jute.ErrorTxn{}, true
 	case protocol.OpCreate, protocol.OpCreate2, protocol.OpCreateContainer,
 		protocol.OpCreateTTL, protocol.OpDelete, protocol.OpSetData,
 		protocol.OpSetACL, protocol.OpMulti, protocol.OpReconfig:

@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/sha1"
 	"encoding/base64"
-	"net"
 	"strconv"
 	"strings"
 
@@ -67,47 +66,72 @@ func (p *aclPolicy) matches(have, acl jute.Id) bool {
 	return false
 }
 
+// ipv4Bytes parses an address the way IPAuthenticationProvider does: four
+// dot-separated Java ints in 0..255. ZooKeeper (3.8 and 3.9) has no IPv6
+// support in ip ACLs, so IPv6 ids are invalid and never match.
+func ipv4Bytes(addr string) []byte {
+	parts := strings.Split(addr, ".")
+	if len(parts) != 4 {
+		return nil
+	}
+	b := make([]byte, 4)
+	for i, p := range parts {
+		v, err := strconv.ParseInt(p, 10, 32)
+		if err != nil || v < 0 || v > 255 {
+			return nil
+		}
+		b[i] = byte(v)
+	}
+	return b
+}
+
+// ipPattern splits an ip ACL id into its address bytes and prefix length.
+func ipPattern(id string) ([]byte, int, bool) {
+	host, bitsStr, hasBits := strings.Cut(id, "/")
+	addr := ipv4Bytes(host)
+	if addr == nil {
+		return nil, 0, false
+	}
+	bits := len(addr) * 8
+	if hasBits {
+		v, err := strconv.ParseInt(bitsStr, 10, 32)
+		if err != nil || v < 0 || int(v) > len(addr)*8 {
+			return nil, 0, false
+		}
+		bits = int(v)
+	}
+	return addr, bits, true
+}
+
+func maskBits(b []byte, bits int) {
+	for i := range b {
+		switch {
+		case bits >= 8:
+			bits -= 8
+		case bits <= 0:
+			b[i] = 0
+		default:
+			b[i] &= ^byte(0xff >> bits)
+			bits = 0
+		}
+	}
+}
+
 // ipMatches reports whether addr is inside the ACL's address or prefix.
 func ipMatches(addr, pattern string) bool {
-	ip := net.ParseIP(addr)
-	host, bitsStr, hasBits := strings.Cut(pattern, "/")
-	pip := net.ParseIP(host)
-	if ip == nil || pip == nil {
+	acl, bits, ok := ipPattern(pattern)
+	remote := ipv4Bytes(addr)
+	if !ok || remote == nil {
 		return false
 	}
-	if (ip.To4() == nil) != (pip.To4() == nil) {
-		return false
-	}
-	if ip4 := ip.To4(); ip4 != nil {
-		ip, pip = ip4, pip.To4()
-	}
-	bits := len(ip) * 8
-	if hasBits {
-		b, err := strconv.Atoi(bitsStr)
-		if err != nil || b < 0 || b > bits {
-			return false
-		}
-		bits = b
-	}
-	mask := net.CIDRMask(bits, len(ip)*8)
-	return ip.Mask(mask).Equal(pip.Mask(mask))
+	maskBits(acl, bits)
+	maskBits(remote, bits)
+	return string(acl) == string(remote)
 }
 
 func validIP(id string) bool {
-	host, bitsStr, hasBits := strings.Cut(id, "/")
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return false
-	}
-	width := 128
-	if ip.To4() != nil {
-		width = 32
-	}
-	if hasBits {
-		b, err := strconv.Atoi(bitsStr)
-		return err == nil && b >= 0 && b <= width
-	}
-	return true
+	_, _, ok := ipPattern(id)
+	return ok
 }
 
 // Fixup validates a create/setACL ACL list and expands the auth scheme
@@ -134,7 +158,7 @@ func (p *aclPolicy) Fixup(acl []jute.ACL, ids []jute.Id) ([]jute.ACL, protocol.C
 			add(a)
 		case "auth":
 			found := false
-			for _, id := range ids {
+			for _, id := range javaSetOrder(ids) {
 				if id.Scheme == "digest" {
 					add(jute.ACL{Perms: a.Perms, ID: id})
 					found = true
@@ -163,7 +187,12 @@ func (p *aclPolicy) Fixup(acl []jute.ACL, ids []jute.Id) ([]jute.ACL, protocol.C
 
 // authenticate handles an auth packet: digest gives digest:user:hash (and
 // super when it equals the super digest); anything else fails.
-func (p *aclPolicy) authenticate(scheme string, auth []byte) ([]jute.Id, protocol.Code) {
+func (p *aclPolicy) authenticate(scheme string, auth []byte, remoteIP string) ([]jute.Id, protocol.Code) {
+	if scheme == "ip" {
+		// IPAuthenticationProvider ignores the data and grants the
+		// connection's own address.
+		return []jute.Id{{Scheme: "ip", ID: remoteIP}}, protocol.CodeOK
+	}
 	if scheme != "digest" || !p.digest {
 		return nil, protocol.CodeAuthFailed
 	}

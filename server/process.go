@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/raftzk/raftzk/jute"
@@ -41,7 +42,7 @@ func (c *conn) push(p *pending) bool {
 func (c *conn) ready(r *request, code protocol.Code, body jute.Record) bool {
 	z := c.srv.LastZxid()
 	c.lastZxid.Store(z)
-	return c.push(&pending{req: r, frame: reply(r.xid, z, code, body)})
+	return c.push(&pending{req: r, frame: reply(r.xid, z, code, body), monotonic: true})
 }
 
 // waitWrites blocks until the session's last proposed write is applied, so a
@@ -68,11 +69,14 @@ func (c *conn) process(r *request) bool {
 		return false
 	}
 	if r.badBody {
+		if r.op.IsWrite() {
+			return c.proposeError(r, protocol.CodeMarshallingError)
+		}
 		return c.ready(r, protocol.CodeMarshallingError, nil)
 	}
 	switch r.op {
 	case protocol.OpPing:
-		return c.push(&pending{req: r, frame: reply(protocol.XidPing, s.LastZxid(), protocol.CodeOK, nil)})
+		return c.push(&pending{req: r, frame: reply(protocol.XidPing, s.LastZxid(), protocol.CodeOK, nil), monotonic: true})
 	case protocol.OpAuth:
 		return c.auth(r, r.body.(*jute.AuthPacket))
 	case protocol.OpCheck:
@@ -80,12 +84,16 @@ func (c *conn) process(r *request) bool {
 		c.push(&pending{req: r, frame: reply(r.xid, -1, protocol.CodeUnimplemented, nil), closeAfter: true})
 		return false
 	case protocol.OpSasl:
-		return c.ready(r, protocol.CodeUnimplemented, nil)
+		// No SASL provider is configured: ZooKeeper answers with an empty
+		// (null) token, zxid 0, and the client carries on.
+		return c.push(&pending{req: r, frame: reply(r.xid, 0, protocol.CodeOK, &jute.SetSASLResponse{})})
+	case protocol.OpDeleteContainer:
+		// Only the container reaper may delete containers.
+		return c.proposeError(r, protocol.CodeBadArguments)
 	case protocol.OpReconfig:
-		if !s.opts.ReconfigEnabled {
-			return c.ready(r, protocol.CodeReconfigDisabled, nil)
-		}
-		return c.ready(r, protocol.CodeUnimplemented, nil)
+		// A transaction (it consumes a zxid); the state machine answers
+		// ReconfigDisabled unless reconfigEnabled.
+		return c.propose(r, r.body, false)
 	case protocol.OpCloseSession:
 		c.closingSession.Store(true)
 		return c.propose(r, nil, true)
@@ -101,7 +109,7 @@ func (c *conn) process(r *request) bool {
 		}
 	case protocol.OpCreate, protocol.OpCreate2, protocol.OpCreateContainer,
 		protocol.OpCreateTTL, protocol.OpDelete, protocol.OpSetData,
-		protocol.OpSetACL, protocol.OpDeleteContainer:
+		protocol.OpSetACL:
 		return c.propose(r, r.body, false)
 	}
 	if !c.waitWrites() {
@@ -113,9 +121,6 @@ func (c *conn) process(r *request) bool {
 // propose turns a write into a log entry and queues its reply slot.
 func (c *conn) propose(r *request, body jute.Record, closeAfter bool) bool {
 	op := r.op
-	if op == protocol.OpDeleteContainer {
-		body = &jute.DeleteTxn{Path: string(body.(*jute.DeleteContainerRequest).Path)}
-	}
 	e := entry{
 		hdr:  jute.TxnHeader{ClientID: c.session, Cxid: r.xid, Time: time.Now().UnixMilli(), Type: int32(op)},
 		ids:  c.ids,
@@ -134,6 +139,22 @@ func (c *conn) propose(r *request, body jute.Record, closeAfter bool) bool {
 			return reply(xid, zxid, protocol.CodeOK, nil)
 		}
 		return reply(xid, zxid, ar.code, ar.resp)
+	}})
+}
+
+// proposeError logs a write that failed before it became a transaction as an
+// error transaction: as in ZooKeeper (an ErrorTxn), it consumes a zxid and
+// the reply carries it.
+func (c *conn) proposeError(r *request, code protocol.Code) bool {
+	e := entry{
+		hdr:  jute.TxnHeader{ClientID: c.session, Cxid: r.xid, Time: time.Now().UnixMilli(), Type: int32(protocol.OpError)},
+		body: &jute.ErrorTxn{Err: int32(code)},
+	}
+	fut := c.srv.prop.Propose(e.encode())
+	c.lastWrite = fut
+	xid := r.xid
+	return c.push(&pending{req: r, fut: fut, finish: func(zxid int64, res any, err error) []byte {
+		return reply(xid, zxid, code, nil)
 	}})
 }
 
@@ -157,10 +178,12 @@ func (c *conn) multi(r *request, m *protocol.MultiRequest) bool {
 			ok = isReadOp(o.Op)
 		}
 		if !ok {
-			return c.ready(r, protocol.CodeMarshallingError, nil)
+			return c.proposeError(r, protocol.CodeMarshallingError)
 		}
-		if cr, isCreate := o.Req.(*jute.CreateRequest); isCreate && !protocol.CreateMode(cr.Flags).Valid() {
-			return c.ready(r, protocol.CodeMarshallingError, nil)
+		// ZooKeeper cannot build a plain create sub-op with a TTL mode
+		// (there is no ttl field): the whole request fails to decode.
+		if cr, isCreate := o.Req.(*jute.CreateRequest); isCreate && protocol.CreateMode(cr.Flags).TTL() {
+			return c.proposeError(r, protocol.CodeMarshallingError)
 		}
 	}
 	return c.propose(r, m, false)
@@ -180,7 +203,7 @@ func (c *conn) sync(r *request, req *jute.SyncRequest) bool {
 }
 
 func (c *conn) auth(r *request, a *jute.AuthPacket) bool {
-	ids, code := c.srv.policy.authenticate(a.Scheme, a.Auth)
+	ids, code := c.srv.policy.authenticate(a.Scheme, a.Auth, c.ip)
 	if code != protocol.CodeOK {
 		c.srv.log.Info("authentication failed", "remote", c.remote, "session", sessionHex(c.session), "scheme", a.Scheme)
 		c.push(&pending{req: r, frame: reply(r.xid, 0, protocol.CodeAuthFailed, nil), closeAfter: true})
@@ -206,6 +229,9 @@ func (c *conn) read(r *request) bool {
 	sm := s.sm
 	switch req := r.body.(type) {
 	case *jute.ExistsRequest:
+		if strings.IndexByte(req.Path, 0) >= 0 {
+			return c.ready(r, protocol.CodeBadArguments, nil)
+		}
 		sm.mu.RLock()
 		n := sm.t.Get(req.Path)
 		var code protocol.Code

@@ -72,6 +72,8 @@ func (p *memProposer) Sync(ctx context.Context) error {
 	return err
 }
 
+func (p *memProposer) IsLeader() bool { return true }
+
 func (p *memProposer) Close() {
 	close(p.done)
 	p.wg.Wait()

@@ -24,6 +24,9 @@ type Proposer interface {
 	// Sync returns once everything committed before the call is applied
 	// locally.
 	Sync(ctx context.Context) error
+	// IsLeader reports whether this server leads: only the leader expires
+	// sessions and reaps containers.
+	IsLeader() bool
 }
 
 // Future is a proposal in flight.
@@ -168,7 +171,9 @@ func New(opts Options) *Server {
 	s.policy = newACLPolicy(opts)
 	s.sm = newStateMachine(opts.Logger, tree.Options{Policy: s.policy, ExtendedTypes: opts.ExtendedTypes}, s.watches)
 	s.sm.notifyZxid = opts.NotifyZxid
+	s.sm.reconfigEnabled = opts.ReconfigEnabled
 	s.sm.sessionClosed = s.sessionClosed
+	s.sm.sessionCreated = func(id int64, to int32) { s.tracker.add(id, to, time.Now()) }
 	s.ids = newSessionIDs(opts.ServerID, time.Now())
 	return s
 }
@@ -277,6 +282,16 @@ func (s *Server) bind(id int64, c *conn) {
 	}
 }
 
+// closeSessionConn closes the connection that holds session id, if any.
+func (s *Server) closeSessionConn(id int64) {
+	s.mu.Lock()
+	c := s.bySession[id]
+	s.mu.Unlock()
+	if c != nil {
+		c.close()
+	}
+}
+
 // sessionClosed runs after a closeSession is applied: the session's
 // connection, if any, is closed unless it is the one that asked to close.
 func (s *Server) sessionClosed(id int64) {
@@ -318,11 +333,23 @@ func (s *Server) expiryLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(s.opts.TickTime / 2)
 	defer t.Stop()
+	leading := false
 	for {
 		select {
 		case <-s.quit:
 			return
 		case now := <-t.C:
+			if !s.prop.IsLeader() {
+				leading = false
+				continue
+			}
+			if !leading {
+				// A new leader cannot know when other servers last heard
+				// from their clients: everyone gets a full timeout.
+				leading = true
+				s.tracker.resetAll(now)
+				continue
+			}
 			for _, id := range s.tracker.expired(now) {
 				s.log.Info("session expired", "session", sessionHex(id))
 				s.proposeInternal(id, protocol.OpCloseSession, nil)
@@ -341,6 +368,9 @@ func (s *Server) reapLoop() {
 		case <-s.quit:
 			return
 		case now := <-t.C:
+			if !s.prop.IsLeader() {
+				continue
+			}
 			s.sm.mu.RLock()
 			paths := s.sm.t.ReapCandidates(now.UnixMilli(), s.opts.ContainerMaxNeverUsed.Milliseconds(), s.opts.ContainerMaxPerMinute)
 			s.sm.mu.RUnlock()

@@ -57,6 +57,7 @@ type tracker struct {
 	deadline map[int64]int64 // session → expiry time, ms since epoch
 	timeout  map[int64]int64
 	closing  map[int64]bool
+	touched  map[int64]struct{} // touched since the last report to the leader
 }
 
 func newTracker(tick time.Duration) *tracker {
@@ -65,6 +66,7 @@ func newTracker(tick time.Duration) *tracker {
 		deadline: make(map[int64]int64),
 		timeout:  make(map[int64]int64),
 		closing:  make(map[int64]bool),
+		touched:  make(map[int64]struct{}),
 	}
 }
 
@@ -89,7 +91,20 @@ func (t *tracker) touch(id int64, now time.Time) bool {
 		return false
 	}
 	t.deadline[id] = t.roundUp(now.UnixMilli() + to)
+	t.touched[id] = struct{}{}
 	return true
+}
+
+// drainTouched returns the sessions touched since the last call.
+func (t *tracker) drainTouched() []int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]int64, 0, len(t.touched))
+	for id := range t.touched {
+		out = append(out, id)
+	}
+	clear(t.touched)
+	return out
 }
 
 // setTimeout changes a session's timeout (a reconnect negotiated a new one).
@@ -100,18 +115,6 @@ func (t *tracker) setTimeout(id int64, timeoutMs int32, now time.Time) {
 		t.deadline[id] = t.roundUp(now.UnixMilli() + int64(timeoutMs))
 	}
 	t.mu.Unlock()
-}
-
-// markClosing flags a session whose close is under way; it reports whether
-// the session was live.
-func (t *tracker) markClosing(id int64) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.timeout[id]; !ok || t.closing[id] {
-		return false
-	}
-	t.closing[id] = true
-	return true
 }
 
 func (t *tracker) isLive(id int64) bool {
@@ -127,6 +130,17 @@ func (t *tracker) remove(id int64) {
 	delete(t.timeout, id)
 	delete(t.deadline, id)
 	delete(t.closing, id)
+	t.mu.Unlock()
+}
+
+// resetAll gives every session a full timeout from now: a new leader does
+// this, since it cannot know how recently clients of other servers were heard.
+func (t *tracker) resetAll(now time.Time) {
+	ms := now.UnixMilli()
+	t.mu.Lock()
+	for id, to := range t.timeout {
+		t.deadline[id] = t.roundUp(ms + to)
+	}
 	t.mu.Unlock()
 }
 

@@ -36,6 +36,8 @@ type quorumProposer struct{ n *quorum.Node }
 
 func (p quorumProposer) Propose(data []byte) Future { return p.n.ProposeAsync(data) }
 
+func (p quorumProposer) IsLeader() bool { return p.n.IsLeader() }
+
 func (p quorumProposer) Sync(ctx context.Context) error {
 	_, err := p.n.Sync(ctx)
 	return err

@@ -31,16 +31,23 @@ type stateMachine struct {
 	t    *tree.Tree
 	last atomic.Int64 // zxid of the last applied entry
 
+	reconfigEnabled bool
+
 	// notifyZxid chooses the zxid of notifications: ZooKeeper 3.8 sends -1,
 	// 3.9 the zxid of the transaction that fired the watch.
 	notifyZxid bool
 
-	// sessionClosed is called (outside mu) after a closeSession is applied.
-	sessionClosed func(id int64)
+	// sessionCreated and sessionClosed are called (outside mu) after a
+	// createSession or closeSession is applied, on every replica.
+	sessionCreated func(id int64, timeout int32)
+	sessionClosed  func(id int64)
+
+	// waiters receive the results of entries this server forwarded.
+	waiters *waiters
 }
 
 func newStateMachine(log *slog.Logger, opts tree.Options, w *watch.Manager) *stateMachine {
-	return &stateMachine{log: log, opts: opts, watches: w, t: tree.New(opts)}
+	return &stateMachine{log: log, opts: opts, watches: w, t: tree.New(opts), waiters: newWaiters()}
 }
 
 // Apply applies one committed entry at zxid.
@@ -69,9 +76,17 @@ func (s *stateMachine) Apply(zxid int64, data []byte) any {
 	}
 	s.mu.Unlock()
 	s.last.Store(zxid)
-	if protocol.Op(e.hdr.Type) == protocol.OpCloseSession && s.sessionClosed != nil {
-		s.sessionClosed(e.hdr.ClientID)
+	switch protocol.Op(e.hdr.Type) {
+	case protocol.OpCreateSession:
+		if s.sessionCreated != nil {
+			s.sessionCreated(e.hdr.ClientID, e.body.(*jute.CreateSessionTxn).TimeOut)
+		}
+	case protocol.OpCloseSession:
+		if s.sessionClosed != nil {
+			s.sessionClosed(e.hdr.ClientID)
+		}
 	}
+	s.waiters.trigger(waitKey{e.hdr.ClientID, e.hdr.Cxid}, zxid, res)
 	return res
 }
 
@@ -87,6 +102,8 @@ func (s *stateMachine) applyLocked(tx *tree.Txn, e *entry) *applyResult {
 			t.CloseSession(tx)
 			return &applyResult{}
 		}
+	case *jute.ErrorTxn:
+		return &applyResult{code: protocol.Code(r.Err)}
 	case *jute.DeleteTxn:
 		return &applyResult{code: t.DeleteContainer(tx, r.Path)}
 	case *jute.CreateRequest:
@@ -109,6 +126,11 @@ func (s *stateMachine) applyLocked(tx *tree.Txn, e *entry) *applyResult {
 			return &applyResult{code: code}
 		}
 		return &applyResult{resp: &jute.SetACLResponse{Stat: n.StatCopy()}}
+	case *jute.ReconfigRequest:
+		if !s.reconfigEnabled {
+			return &applyResult{code: protocol.CodeReconfigDisabled}
+		}
+		return &applyResult{code: protocol.CodeUnimplemented}
 	case *protocol.MultiRequest:
 		return &applyResult{resp: &protocol.MultiResponse{Results: t.Multi(tx, r.Ops)}}
 	}

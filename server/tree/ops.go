@@ -58,7 +58,9 @@ func (t *Tree) Create(tx *Txn, r *CreateRequest) (string, *Node, protocol.Code) 
 		if r.TTL <= 0 || r.TTL > protocol.MaxTTL {
 			return "", nil, protocol.CodeBadArguments
 		}
-	} else if r.TTL >= 0 {
+	} else if r.TTL >= 0 || r.Op == protocol.OpCreateTTL {
+		// ZooKeeper 3.8.0 lets createTTL with a non-TTL mode and ttl -1
+		// through, then crashes applying it; refuse it instead.
 		return "", nil, protocol.CodeBadArguments
 	}
 	if !t.sessionOK(tx) {
