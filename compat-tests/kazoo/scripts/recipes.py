@@ -79,7 +79,9 @@ def test_election():
         t.start()
     check("a leader is elected", wait_for(lambda: len(leaders) == 1))
     first = leaders[0]
-    check_eq("contenders", sorted(elections[0].contenders()), ["id-0", "id-1"])
+    # The second contender may still be creating its znode.
+    check("contenders", wait_for(lambda: sorted(elections[0].contenders()) == ["id-0", "id-1"]),
+          repr(elections[0].contenders()))
     # Only one leader while the first one leads.
     check_eq("one leader at a time", len(leaders), 1)
     resign[first].set()
