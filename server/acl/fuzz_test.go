@@ -84,6 +84,9 @@ func FuzzFixupACL(f *testing.F) {
 			t.Fatal("ok with an empty result")
 		}
 		fromAuth := func(a jute.ACL) bool {
+			if pr := p.providers[a.ID.Scheme]; pr == nil || !pr.Authenticated() {
+				return false
+			}
 			for _, id := range ids {
 				if id == a.ID {
 					return true
@@ -96,11 +99,7 @@ func FuzzFixupACL(f *testing.F) {
 			if fromAuth(a) {
 				// auth expands to the connection's ids unchecked, as in
 				// ZooKeeper; real digest ids are always valid.
-				pr := p.providers[a.ID.Scheme]
-				if pr == nil || !pr.Authenticated() {
-					t.Fatalf("auth expanded to %v", a)
-				}
-				allValid = allValid && pr.Valid(a.ID.ID)
+				allValid = allValid && p.providers[a.ID.Scheme].Valid(a.ID.ID)
 				continue
 			}
 			switch a.ID.Scheme {

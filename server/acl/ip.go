@@ -9,9 +9,10 @@ import (
 	"github.com/raftzk/raftzk/jute"
 )
 
-// ipProvider is IPAuthenticationProvider as of ZooKeeper 3.9.4, which parses
-// IPv6 as well as IPv4 (3.8 and earlier know only dotted IPv4, so IPv6 ACLs
-// are InvalidACL there and IPv6 clients never match).
+// ipProvider is IPAuthenticationProvider with IPv6 support (ZOOKEEPER-4240,
+// merged July 2025, present in the 3.9.5 sources the reference follows).
+// Older servers, 3.8.0 included, parse only dotted IPv4: an IPv6 ACL is
+// InvalidACL there and an IPv6 client never matches an ip entry.
 type ipProvider struct{}
 
 func (ipProvider) Scheme() string { return "ip" }

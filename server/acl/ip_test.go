@@ -28,7 +28,7 @@ func TestIP_Valid(t *testing.T) {
 		{"١.2.3.4", true},   // and any Unicode decimal digit
 		{"localhost", false},
 		{"", false},
-		// IPv6, as parsed since ZooKeeper 3.9.4.
+		// IPv6, as parsed since ZOOKEEPER-4240.
 		{"::", true},
 		{"::1", true},
 		{"::/0", true},

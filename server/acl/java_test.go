@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/raftzk/raftzk/jute"
 )
@@ -126,4 +127,28 @@ func equalIDs(a, b []jute.Id) bool {
 		}
 	}
 	return true
+}
+
+// TestJavaString_Exhaustive decodes every sequence of up to three bytes drawn
+// from the bytes that matter to UTF-8, to prove termination and validity.
+func TestJavaString_Exhaustive(t *testing.T) {
+	pool := []byte{0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf,
+		0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xf7, 0xf8, 0xff}
+	var buf []byte
+	var rec func(depth int)
+	rec = func(depth int) {
+		s := javaString(buf)
+		if !utf8.ValidString(s) || utf8.RuneCountInString(s) > len(buf) {
+			t.Fatalf("javaString(%x) = %q", buf, s)
+		}
+		if depth == 4 {
+			return
+		}
+		for _, b := range pool {
+			buf = append(buf, b)
+			rec(depth + 1)
+			buf = buf[:len(buf)-1]
+		}
+	}
+	rec(0)
 }
