@@ -177,8 +177,8 @@ func (s *Server) writeServerStats(b *strings.Builder) {
 	min, avg, max := s.latency()
 	fmt.Fprintf(b, "Zookeeper version: %s\n", Version)
 	fmt.Fprintf(b, "Latency min/avg/max: %d/%s/%d\n", min, formatDouble(avg), max)
-	fmt.Fprintf(b, "Received: %d\nSent: %d\nConnections: %d\nOutstanding: 0\nZxid: 0x%x\nMode: standalone\nNode count: %d\n",
-		s.stats.received.Load(), s.stats.sent.Load(), len(s.connections()), s.LastZxid(), s.nodeCount())
+	fmt.Fprintf(b, "Received: %d\nSent: %d\nConnections: %d\nOutstanding: 0\nZxid: 0x%x\nMode: %s\nNode count: %d\n",
+		s.stats.received.Load(), s.stats.sent.Load(), len(s.connections()), s.LastZxid(), s.Mode(), s.nodeCount())
 }
 
 func (s *Server) writeMntr(b *strings.Builder) {
@@ -194,7 +194,7 @@ func (s *Server) writeMntr(b *strings.Builder) {
 		v any
 	}{
 		{"zk_version", Version},
-		{"zk_server_state", "standalone"},
+		{"zk_server_state", s.Mode()},
 		{"zk_avg_latency", formatDouble(avg)},
 		{"zk_max_latency", max},
 		{"zk_min_latency", min},

@@ -58,6 +58,11 @@ type Options struct {
 	// NotifyZxid puts the firing transaction's zxid in notifications, as
 	// ZooKeeper 3.9 does; ZooKeeper 3.8 sends -1.
 	NotifyZxid bool
+	// ConfigData is the content of /zookeeper/config (empty standalone).
+	ConfigData []byte
+	// Ensemble and Observer tell the four-letter words this server's role.
+	Ensemble bool
+	Observer bool
 	// Info for the four-letter words.
 	ClientPort int
 	DataDir    string
@@ -174,6 +179,8 @@ func New(opts Options) *Server {
 	s.sm.reconfigEnabled = opts.ReconfigEnabled
 	s.sm.sessionClosed = s.sessionClosed
 	s.sm.sessionCreated = func(id int64, to int32) { s.tracker.add(id, to, time.Now()) }
+	s.sm.configData = opts.ConfigData
+	s.sm.t.SetConfig(opts.ConfigData)
 	s.ids = newSessionIDs(opts.ServerID, time.Now())
 	return s
 }
@@ -392,6 +399,19 @@ func (s *Server) proposeInternal(session int64, op protocol.Op, body jute.Record
 // StateMachine returns the server's state machine for quorum: Apply, Snapshot
 // and Restore.
 func (s *Server) StateMachine() *StateMachine { return &StateMachine{sm: s.sm} }
+
+// Mode is the server's role as srvr and mntr show it.
+func (s *Server) Mode() string {
+	switch {
+	case !s.opts.Ensemble:
+		return "standalone"
+	case s.opts.Observer:
+		return "observer"
+	case s.prop != nil && s.prop.IsLeader():
+		return "leader"
+	}
+	return "follower"
+}
 
 // LastZxid returns the zxid of the last applied transaction.
 func (s *Server) LastZxid() int64 { return s.sm.last.Load() }

@@ -32,6 +32,7 @@ type stateMachine struct {
 	last atomic.Int64 // zxid of the last applied entry
 
 	reconfigEnabled bool
+	configData      []byte // /zookeeper/config, set again after a restore
 
 	// notifyZxid chooses the zxid of notifications: ZooKeeper 3.8 sends -1,
 	// 3.9 the zxid of the transaction that fired the watch.
@@ -177,6 +178,9 @@ func (s *stateMachine) restore(r io.Reader, zxid int64) error {
 		return err
 	}
 	t.SetLastZxid(zxid)
+	if s.configData != nil {
+		t.SetConfig(s.configData)
+	}
 	s.mu.Lock()
 	s.t = t
 	s.mu.Unlock()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -78,10 +77,37 @@ func loadConfig(ctx *cli.Context, log *slog.Logger) (*config.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if !cfg.IsStandalone() {
-		return nil, errors.New("ensembles (server.N lines) are not supported yet; run standalone")
-	}
 	return cfg, nil
+}
+
+// ensemble is what an ensemble member needs beyond a standalone server.
+type ensemble struct {
+	self      config.Server
+	peers     []quorum.Peer
+	peerAddrs map[uint64]string // id → election (server-to-server) address
+	configTxt []byte            // /zookeeper/config
+}
+
+func newEnsemble(cfg *config.Config) (*ensemble, error) {
+	self, ok := cfg.Server(cfg.MyID)
+	if !ok {
+		return nil, fmt.Errorf("myid %d has no server.%d line", cfg.MyID, cfg.MyID)
+	}
+	e := &ensemble{self: self, peerAddrs: map[uint64]string{}}
+	var txt strings.Builder
+	for _, sv := range cfg.Servers {
+		a := sv.Addresses[0]
+		e.peers = append(e.peers, quorum.Peer{
+			ID:    uint64(sv.ID),
+			Addr:  net.JoinHostPort(a.Host, strconv.Itoa(a.QuorumPort)),
+			Voter: sv.Type == config.Participant,
+		})
+		e.peerAddrs[uint64(sv.ID)] = net.JoinHostPort(a.Host, strconv.Itoa(a.ElectionPort))
+		fmt.Fprintf(&txt, "server.%d=%s\n", sv.ID, sv.String())
+	}
+	fmt.Fprintf(&txt, "version=%x", cfg.ConfigVersion)
+	e.configTxt = []byte(txt.String())
+	return e, nil
 }
 
 func serve(ctx *cli.Context) error {
@@ -93,11 +119,23 @@ func serve(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	var ens *ensemble
+	serverID := int64(1)
+	clientHost, clientPort := cfg.ClientPortAddress, cfg.ClientPort
+	if !cfg.IsStandalone() {
+		if ens, err = newEnsemble(cfg); err != nil {
+			return err
+		}
+		serverID = cfg.MyID
+		if ens.self.ClientPort != 0 {
+			clientHost, clientPort = ens.self.ClientHost, ens.self.ClientPort
+		}
+	}
 	minTO, maxTO := cfg.SessionTimeouts()
 	tick := time.Duration(cfg.TickTime) * time.Millisecond
-	srv := server.New(server.Options{
+	opts := server.Options{
 		Logger:                 log,
-		ServerID:               1,
+		ServerID:               serverID,
 		TickTime:               tick,
 		MinSessionTimeout:      time.Duration(minTO) * time.Millisecond,
 		MaxSessionTimeout:      time.Duration(maxTO) * time.Millisecond,
@@ -112,17 +150,32 @@ func serve(ctx *cli.Context) error {
 		ContainerCheckInterval: cfg.ContainerCheckInterval,
 		ContainerMaxPerMinute:  cfg.ContainerMaxPerMinute,
 		ContainerMaxNeverUsed:  cfg.ContainerMaxNeverUsedInterval,
-		ClientPort:             cfg.ClientPort,
+		ClientPort:             clientPort,
 		DataDir:                cfg.DataDir,
 		DataLogDir:             cfg.LogDir(),
-	})
+	}
+	if ens != nil {
+		opts.Ensemble = true
+		opts.Observer = ens.self.Type == config.Observer
+		opts.ConfigData = ens.configTxt
+	}
+	srv := server.New(opts)
 
 	qcfg := quorum.DefaultConfig()
-	qcfg.ServerID = 1
+	qcfg.ServerID = uint64(serverID)
 	qcfg.Dir = filepath.Join(cfg.DataDir, "raftzk")
 	qcfg.Logger = log
 	if cfg.SnapCount > 0 {
 		qcfg.SnapshotThreshold = uint64(cfg.SnapCount)
+	}
+	if ens != nil {
+		qcfg.Peers = ens.peers
+		a := ens.self.Addresses[0]
+		qcfg.BindAddr = net.JoinHostPort(a.Host, strconv.Itoa(a.QuorumPort))
+		// ZooKeeper's timeouts are in ticks; Raft's follow the tick.
+		qcfg.HeartbeatTimeout = tick / 2
+		qcfg.ElectionTimeout = tick / 2
+		qcfg.LeaderLeaseTimeout = tick / 4
 	}
 	if err := os.MkdirAll(qcfg.Dir, 0o755); err != nil {
 		return err
@@ -131,16 +184,34 @@ func serve(ctx *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("open data dir %s: %w", qcfg.Dir, err)
 	}
-	srv.Start(server.QuorumProposer(node))
+	var closers []func()
+	if ens != nil {
+		p := server.NewEnsembleProposer(srv, node, ens.peerAddrs)
+		srv.Start(p)
+		pl, err := net.Listen("tcp", ens.peerAddrs[uint64(serverID)])
+		if err != nil {
+			srv.Close()
+			p.Close()
+			node.Close()
+			return err
+		}
+		go p.ServePeers(pl)
+		closers = append(closers, p.Close)
+	} else {
+		srv.Start(server.QuorumProposer(node))
+	}
 
-	addr := net.JoinHostPort(cfg.ClientPortAddress, strconv.Itoa(cfg.ClientPort))
+	addr := net.JoinHostPort(clientHost, strconv.Itoa(clientPort))
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		srv.Close()
+		for _, c := range closers {
+			c()
+		}
 		node.Close()
 		return err
 	}
-	log.Info("serving", "addr", l.Addr().String(), "data_dir", cfg.DataDir, "zxid", fmt.Sprintf("0x%x", srv.LastZxid()))
+	log.Info("serving", "addr", l.Addr().String(), "data_dir", cfg.DataDir, "zxid", fmt.Sprintf("0x%x", srv.LastZxid()), "server_id", serverID, "ensemble", ens != nil)
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -153,6 +224,9 @@ func serve(ctx *cli.Context) error {
 		log.Error("listener failed", "err", err)
 	}
 	srv.Close()
+	for _, c := range closers {
+		c()
+	}
 	if cerr := node.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

@@ -122,6 +122,15 @@ func (t *Tree) intern(acl []jute.ACL) []jute.ACL {
 	return s
 }
 
+// SetConfig sets the data of /zookeeper/config: the ensemble membership in
+// ZooKeeper's dynamic-config text. Every server sets it from the same
+// configuration at start, outside the log, as ZooKeeper does.
+func (t *Tree) SetConfig(data []byte) {
+	n := t.nodes[ConfigPath]
+	t.dataSize += int64(len(data) - len(n.Data))
+	n.Data = data
+}
+
 // Get returns the node at path, or nil. The root is also reachable as "".
 func (t *Tree) Get(path string) *Node {
 	if path == "" {

@@ -65,6 +65,26 @@ def addr():
     return sys.argv[1]
 
 
+def server_version():
+    """The server's version as a tuple of ints, from the srvr four-letter word
+    (always whitelisted): 'Zookeeper version: 3.8.0-...' gives (3, 8, 0)."""
+    import re
+    import socket
+    host, port = addr().rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(b"srvr")
+        out = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            out += chunk
+    m = re.search(rb"Zookeeper version: (\d+)\.(\d+)\.(\d+)", out)
+    if not m:
+        raise RuntimeError("cannot read the server version from srvr: %r" % out[:200])
+    return tuple(int(x) for x in m.groups())
+
+
 def client(**kwargs):
     """A started KazooClient for the server under test."""
     kwargs.setdefault("timeout", 10.0)

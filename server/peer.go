@@ -1,0 +1,482 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/raftzk/raftzk/protocol"
+	"github.com/raftzk/raftzk/quorum"
+)
+
+// Server-to-server requests travel on the election port (ZooKeeper's
+// electionPort; Raft itself uses the quorum port). A follower keeps one
+// connection to the current leader and sends it, in order:
+//
+//	forward: a log entry for the leader to propose (the follower's writes)
+//	sync:    a request for the leader's applied zxid after a barrier
+//	touch:   the sessions the follower heard from since its last report
+//
+// Each frame is a 4-byte length, a type byte and the body. The leader
+// answers forward and sync with reply{id, zxid, status}. Forwards from one
+// connection are proposed in arrival order, so a session's writes keep
+// their order through forwarding.
+const (
+	msgForward byte = 1
+	msgSync    byte = 2
+	msgTouch   byte = 3
+	msgReply   byte = 4
+)
+
+const (
+	statusOK        byte = 0
+	statusNotLeader byte = 1
+	statusFailed    byte = 2
+)
+
+// ErrNoLeader is returned for a forwarded request while no leader is known.
+var ErrNoLeader = errors.New("server: no leader")
+
+// errForward is returned when the leader refused or lost a forwarded request.
+var errForward = errors.New("server: forwarded request failed")
+
+// maxPeerFrame bounds one server-to-server frame.
+const maxPeerFrame = 64 << 20
+
+// EnsembleProposer replicates through a quorum node that is part of an
+// ensemble. On the leader it proposes directly; on a follower it forwards
+// writes and syncs to the leader and reports session activity to it.
+type EnsembleProposer struct {
+	s     *Server
+	n     *quorum.Node
+	addrs map[uint64]string // server id → server-to-server (election) address
+	log   *slog.Logger
+
+	mu   sync.Mutex
+	link *leaderLink
+
+	quit chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once
+}
+
+// NewEnsembleProposer returns the proposer for an ensemble member; peerAddrs
+// maps every server id to its election address. Close stops it.
+func NewEnsembleProposer(s *Server, n *quorum.Node, peerAddrs map[uint64]string) *EnsembleProposer {
+	p := &EnsembleProposer{s: s, n: n, addrs: peerAddrs, log: s.log, quit: make(chan struct{})}
+	p.wg.Add(1)
+	go p.touchLoop()
+	return p
+}
+
+// IsLeader reports whether the local node leads.
+func (p *EnsembleProposer) IsLeader() bool { return p.n.IsLeader() }
+
+// Propose proposes data on the leader or forwards it to the leader.
+func (p *EnsembleProposer) Propose(data []byte) Future {
+	if p.n.IsLeader() {
+		return p.n.ProposeAsync(data)
+	}
+	key, err := entryKey(data)
+	if err != nil {
+		return doneFuture{err: err}
+	}
+	ch := p.s.sm.waiters.register(key)
+	link, err := p.leader()
+	if err != nil {
+		p.s.sm.waiters.cancel(key)
+		return doneFuture{err: err}
+	}
+	call, err := link.call(msgForward, data)
+	if err != nil {
+		p.s.sm.waiters.cancel(key)
+		return doneFuture{err: err}
+	}
+	return &forwardFuture{p: p, key: key, call: call, result: ch}
+}
+
+// Sync catches the local server up with the leader's applied state.
+func (p *EnsembleProposer) Sync(ctx context.Context) error {
+	if p.n.IsLeader() {
+		_, err := p.n.Sync(ctx)
+		return err
+	}
+	link, err := p.leader()
+	if err != nil {
+		return err
+	}
+	call, err := link.call(msgSync, nil)
+	if err != nil {
+		return err
+	}
+	select {
+	case r := <-call:
+		if r.status != statusOK {
+			return errForward
+		}
+		return p.n.WaitApplied(ctx, r.zxid)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops the proposer's goroutines and its leader connection.
+func (p *EnsembleProposer) Close() {
+	p.once.Do(func() {
+		close(p.quit)
+		p.mu.Lock()
+		if p.link != nil {
+			p.link.close(ErrNoLeader)
+		}
+		p.mu.Unlock()
+	})
+	p.wg.Wait()
+}
+
+type doneFuture struct {
+	zxid int64
+	res  any
+	err  error
+}
+
+func (f doneFuture) Wait() (int64, any, error) { return f.zxid, f.res, f.err }
+
+// forwardFuture waits for the leader's acknowledgement, then for the local
+// apply of the entry, whose result the state machine hands over by key.
+type forwardFuture struct {
+	p      *EnsembleProposer
+	key    waitKey
+	call   chan linkReply
+	result chan waitResult
+
+	once sync.Once
+	zxid int64
+	res  any
+	err  error
+}
+
+// forwardApplyTimeout bounds the wait for the local apply of an entry the
+// leader has committed.
+const forwardApplyTimeout = 30 * time.Second
+
+func (f *forwardFuture) Wait() (int64, any, error) {
+	f.once.Do(func() {
+		r := <-f.call
+		if r.status != statusOK {
+			f.p.s.sm.waiters.cancel(f.key)
+			f.err = errForward
+			if r.status == statusNotLeader {
+				f.err = quorum.ErrNotLeader
+			}
+			return
+		}
+		t := time.NewTimer(forwardApplyTimeout)
+		defer t.Stop()
+		select {
+		case w := <-f.result:
+			f.zxid, f.res = w.zxid, w.res
+		case <-t.C:
+			f.p.s.sm.waiters.cancel(f.key)
+			f.err = fmt.Errorf("server: committed entry 0x%x not applied locally in %v", r.zxid, forwardApplyTimeout)
+		case <-f.p.quit:
+			f.err = quorum.ErrClosed
+		}
+	})
+	return f.zxid, f.res, f.err
+}
+
+// entryKey reads the (session, cxid) of a log entry's header.
+func entryKey(data []byte) (waitKey, error) {
+	if len(data) < 12 {
+		return waitKey{}, errBadEntry
+	}
+	return waitKey{session: int64(binary.BigEndian.Uint64(data)), cxid: int32(binary.BigEndian.Uint32(data[8:]))}, nil
+}
+
+// leader returns the connection to the current leader, dialing it if needed.
+func (p *EnsembleProposer) leader() (*leaderLink, error) {
+	id, _, ok := p.n.Leader()
+	if !ok {
+		return nil, ErrNoLeader
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	select {
+	case <-p.quit:
+		return nil, quorum.ErrClosed
+	default:
+	}
+	if p.link != nil && p.link.leader == id && !p.link.isDead() {
+		return p.link, nil
+	}
+	if p.link != nil {
+		p.link.close(ErrNoLeader)
+		p.link = nil
+	}
+	addr, ok := p.addrs[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: leader %d has no address", ErrNoLeader, id)
+	}
+	nc, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("%w: dial leader %d at %s: %v", ErrNoLeader, id, addr, err)
+	}
+	l := &leaderLink{leader: id, nc: nc, calls: make(map[uint64]chan linkReply), dead: make(chan struct{})}
+	p.link = l
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		l.readLoop()
+	}()
+	return l, nil
+}
+
+// touchLoop reports the sessions this server heard from to the leader, twice
+// a tick, so the leader does not expire clients of followers.
+func (p *EnsembleProposer) touchLoop() {
+	defer p.wg.Done()
+	t := time.NewTicker(p.s.opts.TickTime / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.quit:
+			return
+		case <-t.C:
+		}
+		ids := p.s.tracker.drainTouched()
+		if len(ids) == 0 || p.n.IsLeader() {
+			continue
+		}
+		link, err := p.leader()
+		if err != nil {
+			continue
+		}
+		body := make([]byte, 0, 8*len(ids))
+		for _, id := range ids {
+			body = binary.BigEndian.AppendUint64(body, uint64(id))
+		}
+		link.send(msgTouch, 0, body)
+	}
+}
+
+type linkReply struct {
+	zxid   int64
+	status byte
+}
+
+// leaderLink is a follower's connection to the leader. Writers serialise on
+// wmu; readLoop owns the read side and completes calls.
+type leaderLink struct {
+	leader uint64
+	nc     net.Conn
+	wmu    sync.Mutex
+	nextID atomic.Uint64
+
+	mu    sync.Mutex
+	calls map[uint64]chan linkReply
+	dead  chan struct{}
+	err   error
+}
+
+func (l *leaderLink) isDead() bool {
+	select {
+	case <-l.dead:
+		return true
+	default:
+		return false
+	}
+}
+
+func (l *leaderLink) close(err error) {
+	l.mu.Lock()
+	if l.err == nil {
+		l.err = err
+		close(l.dead)
+		for id, ch := range l.calls {
+			ch <- linkReply{status: statusFailed}
+			delete(l.calls, id)
+		}
+	}
+	l.mu.Unlock()
+	l.nc.Close()
+}
+
+// call sends a request and returns the channel its reply arrives on.
+func (l *leaderLink) call(typ byte, body []byte) (chan linkReply, error) {
+	id := l.nextID.Add(1)
+	ch := make(chan linkReply, 1)
+	l.mu.Lock()
+	if l.err != nil {
+		l.mu.Unlock()
+		return nil, l.err
+	}
+	l.calls[id] = ch
+	l.mu.Unlock()
+	if err := l.send(typ, id, body); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+func (l *leaderLink) send(typ byte, id uint64, body []byte) error {
+	frame := make([]byte, 4, 4+1+8+len(body))
+	frame = append(frame, typ)
+	if typ != msgTouch {
+		frame = binary.BigEndian.AppendUint64(frame, id)
+	}
+	frame = append(frame, body...)
+	binary.BigEndian.PutUint32(frame, uint32(len(frame)-4))
+	l.wmu.Lock()
+	_, err := l.nc.Write(frame)
+	l.wmu.Unlock()
+	if err != nil {
+		l.close(err)
+	}
+	return err
+}
+
+func (l *leaderLink) readLoop() {
+	fr := protocol.NewFrameReader(l.nc, maxPeerFrame)
+	for {
+		frame, err := fr.ReadFrame()
+		if err != nil {
+			l.close(err)
+			return
+		}
+		if len(frame) != 1+8+8+1 || frame[0] != msgReply {
+			l.close(fmt.Errorf("server: bad reply from leader"))
+			return
+		}
+		id := binary.BigEndian.Uint64(frame[1:])
+		r := linkReply{zxid: int64(binary.BigEndian.Uint64(frame[9:])), status: frame[17]}
+		l.mu.Lock()
+		ch := l.calls[id]
+		delete(l.calls, id)
+		l.mu.Unlock()
+		if ch != nil {
+			ch <- r
+		}
+	}
+}
+
+// ServePeers answers other servers' forwarded requests on l (the election
+// port) until l closes.
+func (p *EnsembleProposer) ServePeers(l net.Listener) error {
+	go func() {
+		<-p.quit
+		l.Close()
+	}()
+	for {
+		nc, err := l.Accept()
+		if err != nil {
+			select {
+			case <-p.quit:
+				return nil
+			default:
+				return err
+			}
+		}
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.servePeer(nc)
+		}()
+	}
+}
+
+type peerPending struct {
+	id   uint64
+	prop *quorum.Proposal
+}
+
+// servePeer handles one follower's connection: forwards are proposed in
+// arrival order and answered in that order by a responder goroutine.
+func (p *EnsembleProposer) servePeer(nc net.Conn) {
+	defer nc.Close()
+	var wmu sync.Mutex
+	reply := func(id uint64, zxid int64, status byte) {
+		b := make([]byte, 4, 4+18)
+		b = append(b, msgReply)
+		b = binary.BigEndian.AppendUint64(b, id)
+		b = binary.BigEndian.AppendUint64(b, uint64(zxid))
+		b = append(b, status)
+		binary.BigEndian.PutUint32(b, uint32(len(b)-4))
+		wmu.Lock()
+		nc.Write(b)
+		wmu.Unlock()
+	}
+	status := func(err error) byte {
+		switch {
+		case err == nil:
+			return statusOK
+		case errors.Is(err, quorum.ErrNotLeader):
+			return statusNotLeader
+		}
+		return statusFailed
+	}
+	pending := make(chan peerPending, 1024)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for pp := range pending {
+			zxid, _, err := pp.prop.Wait()
+			reply(pp.id, zxid, status(err))
+		}
+	}()
+	defer func() {
+		close(pending)
+		<-done
+	}()
+	go func() {
+		<-p.quit
+		nc.Close()
+	}()
+	fr := protocol.NewFrameReader(nc, maxPeerFrame)
+	for {
+		frame, err := fr.ReadFrame()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				p.log.Debug("peer connection failed", "remote", nc.RemoteAddr().String(), "err", err)
+			}
+			return
+		}
+		if len(frame) < 1 {
+			return
+		}
+		switch frame[0] {
+		case msgForward:
+			if len(frame) < 9 {
+				return
+			}
+			id := binary.BigEndian.Uint64(frame[1:])
+			data := append([]byte(nil), frame[9:]...)
+			pending <- peerPending{id: id, prop: p.n.ProposeAsync(data)}
+		case msgSync:
+			if len(frame) < 9 {
+				return
+			}
+			id := binary.BigEndian.Uint64(frame[1:])
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				zxid, err := p.n.Sync(ctx)
+				reply(id, zxid, status(err))
+			}()
+		case msgTouch:
+			now := time.Now()
+			for b := frame[1:]; len(b) >= 8; b = b[8:] {
+				p.s.tracker.touch(int64(binary.BigEndian.Uint64(b)), now)
+			}
+		default:
+			p.log.Warn("closing peer connection: unknown message", "remote", nc.RemoteAddr().String(), "type", frame[0])
+			return
+		}
+	}
+}
