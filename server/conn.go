@@ -13,6 +13,7 @@ import (
 
 	"github.com/raftzk/raftzk/jute"
 	"github.com/raftzk/raftzk/protocol"
+	"github.com/raftzk/raftzk/server/acl"
 )
 
 // conn is one client connection. serve (the read loop) owns the socket's read
@@ -190,7 +191,10 @@ func (c *conn) handshake(frame []byte) bool {
 		resp.SessionID, resp.Passwd = id, Password(id)
 	}
 	c.session, c.timeout = resp.SessionID, to
-	c.ids = []jute.Id{{Scheme: "ip", ID: c.ip}}
+	c.ids = nil
+	if id, ok := acl.IPID(c.nc.RemoteAddr()); ok {
+		c.ids = acl.AddAuthInfo(nil, id)
+	}
 	s.bind(c.session, c)
 	if _, err := c.nc.Write(protocol.AppendConnectResponse(nil, &resp)); err != nil {
 		return false

@@ -7,6 +7,7 @@ import (
 
 	"github.com/raftzk/raftzk/jute"
 	"github.com/raftzk/raftzk/protocol"
+	"github.com/raftzk/raftzk/server/acl"
 	"github.com/raftzk/raftzk/server/tree"
 )
 
@@ -203,22 +204,14 @@ func (c *conn) sync(r *request, req *jute.SyncRequest) bool {
 }
 
 func (c *conn) auth(r *request, a *jute.AuthPacket) bool {
-	ids, code := c.srv.policy.authenticate(a.Scheme, a.Auth, c.ip)
+	ids, code := c.srv.policy.Authenticate(a.Scheme, a.Auth, c.nc.RemoteAddr())
 	if code != protocol.CodeOK {
 		c.srv.log.Info("authentication failed", "remote", c.remote, "session", sessionHex(c.session), "scheme", a.Scheme)
 		c.push(&pending{req: r, frame: reply(r.xid, 0, protocol.CodeAuthFailed, nil), closeAfter: true})
 		return false
 	}
 	for _, id := range ids {
-		dup := false
-		for _, have := range c.ids {
-			if have == id {
-				dup = true
-			}
-		}
-		if !dup {
-			c.ids = append(c.ids, id)
-		}
+		c.ids = acl.AddAuthInfo(c.ids, id)
 	}
 	return c.push(&pending{req: r, frame: reply(r.xid, 0, protocol.CodeOK, nil)})
 }
@@ -279,7 +272,7 @@ func (c *conn) read(r *request) bool {
 			sm.mu.RUnlock()
 			return c.ready(r, protocol.CodeNoAuth, nil)
 		}
-		resp := &jute.GetACLResponse{ACL: s.policy.redact(n.ACL, canAdmin)}
+		resp := &jute.GetACLResponse{ACL: acl.RedactForGetACL(n.ACL, canAdmin)}
 		n.CopyStat(&resp.Stat)
 		sm.mu.RUnlock()
 		return c.ready(r, protocol.CodeOK, resp)
@@ -323,7 +316,7 @@ func (c *conn) read(r *request) bool {
 		return c.removeWatches(r, req.Path, req.Type, false)
 	case nil:
 		if r.op == protocol.OpWhoAmI {
-			return c.ready(r, protocol.CodeOK, &jute.WhoAmIResponse{ClientInfo: s.policy.whoAmI(c.ids)})
+			return c.ready(r, protocol.CodeOK, &jute.WhoAmIResponse{ClientInfo: s.policy.WhoAmI(c.ids)})
 		}
 	}
 	return c.ready(r, protocol.CodeUnimplemented, nil)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/raftzk/raftzk/jute"
 	"github.com/raftzk/raftzk/protocol"
+	"github.com/raftzk/raftzk/server/acl"
 	"github.com/raftzk/raftzk/server/tree"
 	"github.com/raftzk/raftzk/server/watch"
 )
@@ -105,7 +106,7 @@ type Server struct {
 	log     *slog.Logger
 	sm      *stateMachine
 	watches *watch.Manager
-	policy  *aclPolicy
+	policy  *acl.Policy
 	ids     *sessionIDs
 	tracker *tracker
 	prop    Proposer
@@ -158,8 +159,9 @@ func (s *serverStats) reset() {
 }
 
 // New returns a Server. Its state machine must be handed to quorum (see
-// StateMachine) and the resulting proposer to Start before it serves.
-func New(opts Options) *Server {
+// StateMachine) and the resulting proposer to Start before it serves. It
+// fails only for a bad auth configuration (e.g. a malformed super digest).
+func New(opts Options) (*Server, error) {
 	opts.setDefaults()
 	s := &Server{
 		opts:      opts,
@@ -173,7 +175,11 @@ func New(opts Options) *Server {
 		started:   time.Now(),
 	}
 	s.stats.reset()
-	s.policy = newACLPolicy(opts)
+	pol, err := acl.New(acl.Config{SuperDigest: opts.SuperDigest, DigestEnabled: !opts.DigestDisabled, SkipACL: opts.SkipACL})
+	if err != nil {
+		return nil, err
+	}
+	s.policy = pol
 	s.sm = newStateMachine(opts.Logger, tree.Options{Policy: s.policy, ExtendedTypes: opts.ExtendedTypes}, s.watches)
 	s.sm.notifyZxid = opts.NotifyZxid
 	s.sm.reconfigEnabled = opts.ReconfigEnabled
@@ -182,7 +188,7 @@ func New(opts Options) *Server {
 	s.sm.configData = opts.ConfigData
 	s.sm.t.SetConfig(opts.ConfigData)
 	s.ids = newSessionIDs(opts.ServerID, time.Now())
-	return s
+	return s, nil
 }
 
 // Start begins serving with p as the replication layer: it starts tracking

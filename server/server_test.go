@@ -40,7 +40,10 @@ func startServer(t *testing.T, opts Options) (*Server, string) {
 	if opts.FourLetterWords == nil {
 		opts.FourLetterWords = map[string]bool{"*": true}
 	}
-	s := New(opts)
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := newMemProposer(s.StateMachine())
 	s.Start(p)
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -159,7 +159,10 @@ func serve(ctx *cli.Context) error {
 		opts.Observer = ens.self.Type == config.Observer
 		opts.ConfigData = ens.configTxt
 	}
-	srv := server.New(opts)
+	srv, err := server.New(opts)
+	if err != nil {
+		return err
+	}
 
 	qcfg := quorum.DefaultConfig()
 	qcfg.ServerID = uint64(serverID)

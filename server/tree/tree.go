@@ -126,6 +126,9 @@ func (t *Tree) intern(acl []jute.ACL) []jute.ACL {
 // ZooKeeper's dynamic-config text. Every server sets it from the same
 // configuration at start, outside the log, as ZooKeeper does.
 func (t *Tree) SetConfig(data []byte) {
+	if data == nil {
+		data = []byte{} // standalone: empty, not null
+	}
 	n := t.nodes[ConfigPath]
 	t.dataSize += int64(len(data) - len(n.Data))
 	n.Data = data
