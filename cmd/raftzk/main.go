@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/raftzk/raftzk/compat-tests/diff"
 	"github.com/urfave/cli/v2"
 )
 
@@ -17,6 +18,7 @@ func main() {
 		Usage: "a ZooKeeper server on Raft",
 		Commands: []*cli.Command{
 			serveCommand(),
+			diff.CompareCommand(),
 			versionCommand(),
 		},
 	}
