@@ -1,0 +1,205 @@
+package jute_test
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime/metrics"
+	"testing"
+
+	"github.com/raftzk/raftzk/jute"
+)
+
+// records is every record type of the package, by name: the generated ones
+// and the hand-written handshake. TestRecordsTableComplete keeps it in step
+// with records_gen.go.
+var records = []struct {
+	name string
+	new  func() jute.Record
+}{
+	{"Id", func() jute.Record { return &jute.Id{} }},
+	{"ACL", func() jute.Record { return &jute.ACL{} }},
+	{"Stat", func() jute.Record { return &jute.Stat{} }},
+	{"StatPersisted", func() jute.Record { return &jute.StatPersisted{} }},
+	{"ClientInfo", func() jute.Record { return &jute.ClientInfo{} }},
+	{"RequestHeader", func() jute.Record { return &jute.RequestHeader{} }},
+	{"ReplyHeader", func() jute.Record { return &jute.ReplyHeader{} }},
+	{"MultiHeader", func() jute.Record { return &jute.MultiHeader{} }},
+	{"WatcherEvent", func() jute.Record { return &jute.WatcherEvent{} }},
+	{"ErrorResponse", func() jute.Record { return &jute.ErrorResponse{} }},
+	{"CreateRequest", func() jute.Record { return &jute.CreateRequest{} }},
+	{"CreateTTLRequest", func() jute.Record { return &jute.CreateTTLRequest{} }},
+	{"DeleteRequest", func() jute.Record { return &jute.DeleteRequest{} }},
+	{"DeleteContainerRequest", func() jute.Record { return &jute.DeleteContainerRequest{} }},
+	{"ExistsRequest", func() jute.Record { return &jute.ExistsRequest{} }},
+	{"GetDataRequest", func() jute.Record { return &jute.GetDataRequest{} }},
+	{"SetDataRequest", func() jute.Record { return &jute.SetDataRequest{} }},
+	{"GetACLRequest", func() jute.Record { return &jute.GetACLRequest{} }},
+	{"SetACLRequest", func() jute.Record { return &jute.SetACLRequest{} }},
+	{"GetChildrenRequest", func() jute.Record { return &jute.GetChildrenRequest{} }},
+	{"GetChildren2Request", func() jute.Record { return &jute.GetChildren2Request{} }},
+	{"SyncRequest", func() jute.Record { return &jute.SyncRequest{} }},
+	{"CheckVersionRequest", func() jute.Record { return &jute.CheckVersionRequest{} }},
+	{"ReconfigRequest", func() jute.Record { return &jute.ReconfigRequest{} }},
+	{"CheckWatchesRequest", func() jute.Record { return &jute.CheckWatchesRequest{} }},
+	{"RemoveWatchesRequest", func() jute.Record { return &jute.RemoveWatchesRequest{} }},
+	{"AddWatchRequest", func() jute.Record { return &jute.AddWatchRequest{} }},
+	{"GetEphemeralsRequest", func() jute.Record { return &jute.GetEphemeralsRequest{} }},
+	{"GetAllChildrenNumberRequest", func() jute.Record { return &jute.GetAllChildrenNumberRequest{} }},
+	{"AuthPacket", func() jute.Record { return &jute.AuthPacket{} }},
+	{"GetSASLRequest", func() jute.Record { return &jute.GetSASLRequest{} }},
+	{"SetSASLRequest", func() jute.Record { return &jute.SetSASLRequest{} }},
+	{"SetWatches", func() jute.Record { return &jute.SetWatches{} }},
+	{"SetWatches2", func() jute.Record { return &jute.SetWatches2{} }},
+	{"CreateResponse", func() jute.Record { return &jute.CreateResponse{} }},
+	{"Create2Response", func() jute.Record { return &jute.Create2Response{} }},
+	{"ExistsResponse", func() jute.Record { return &jute.ExistsResponse{} }},
+	{"SetDataResponse", func() jute.Record { return &jute.SetDataResponse{} }},
+	{"SetACLResponse", func() jute.Record { return &jute.SetACLResponse{} }},
+	{"GetDataResponse", func() jute.Record { return &jute.GetDataResponse{} }},
+	{"GetACLResponse", func() jute.Record { return &jute.GetACLResponse{} }},
+	{"GetChildrenResponse", func() jute.Record { return &jute.GetChildrenResponse{} }},
+	{"GetChildren2Response", func() jute.Record { return &jute.GetChildren2Response{} }},
+	{"SyncResponse", func() jute.Record { return &jute.SyncResponse{} }},
+	{"GetEphemeralsResponse", func() jute.Record { return &jute.GetEphemeralsResponse{} }},
+	{"GetAllChildrenNumberResponse", func() jute.Record { return &jute.GetAllChildrenNumberResponse{} }},
+	{"WhoAmIResponse", func() jute.Record { return &jute.WhoAmIResponse{} }},
+	{"SetSASLResponse", func() jute.Record { return &jute.SetSASLResponse{} }},
+	{"FileHeader", func() jute.Record { return &jute.FileHeader{} }},
+	{"TxnHeader", func() jute.Record { return &jute.TxnHeader{} }},
+	{"TxnDigest", func() jute.Record { return &jute.TxnDigest{} }},
+	{"CreateTxnV0", func() jute.Record { return &jute.CreateTxnV0{} }},
+	{"CreateTxn", func() jute.Record { return &jute.CreateTxn{} }},
+	{"CreateTTLTxn", func() jute.Record { return &jute.CreateTTLTxn{} }},
+	{"CreateContainerTxn", func() jute.Record { return &jute.CreateContainerTxn{} }},
+	{"DeleteTxn", func() jute.Record { return &jute.DeleteTxn{} }},
+	{"SetDataTxn", func() jute.Record { return &jute.SetDataTxn{} }},
+	{"CheckVersionTxn", func() jute.Record { return &jute.CheckVersionTxn{} }},
+	{"SetACLTxn", func() jute.Record { return &jute.SetACLTxn{} }},
+	{"CreateSessionTxn", func() jute.Record { return &jute.CreateSessionTxn{} }},
+	{"CloseSessionTxn", func() jute.Record { return &jute.CloseSessionTxn{} }},
+	{"ErrorTxn", func() jute.Record { return &jute.ErrorTxn{} }},
+	{"Txn", func() jute.Record { return &jute.Txn{} }},
+	{"MultiTxn", func() jute.Record { return &jute.MultiTxn{} }},
+	{"ConnectRequest", func() jute.Record { return &jute.ConnectRequest{} }},
+	{"ConnectResponse", func() jute.Record { return &jute.ConnectResponse{} }},
+}
+
+func TestRecordsTableComplete(t *testing.T) {
+	src, err := os.ReadFile("records_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, r := range records {
+		if got := reflect.TypeOf(r.new()).Elem().Name(); got != r.name {
+			t.Errorf("table entry %s makes a %s", r.name, got)
+		}
+		have[r.name] = true
+	}
+	for _, m := range regexp.MustCompile(`(?m)^type (\w+) struct`).FindAllSubmatch(src, -1) {
+		if !have[string(m[1])] {
+			t.Errorf("record %s is missing from the fuzz table", m[1])
+		}
+	}
+}
+
+// heapAllocBytes is the cumulative heap allocation of the process. It is
+// cheap to read (no stop-the-world) and exact for large objects, which is
+// what a decoder trusting a claimed length would allocate.
+func heapAllocBytes() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// allocBound is the most a decode of n input bytes may allocate: the decoded
+// values are at most a small multiple of the input (a 4-byte string header
+// becomes a 16-byte Go string, a 12-byte ACL a 40-byte struct), plus slack
+// for the imprecision of the runtime counter on small objects.
+func allocBound(n int) uint64 { return 1<<20 + 64*uint64(n) }
+
+// checkRecord is the property every decoder must have: no panic; allocation
+// bounded by the input, not by lengths the input claims; and for what decoded,
+// encode reproduces a record that decodes to the same value (null vectors and
+// strings come back empty), uses as many bytes as were consumed, and
+// re-encodes to the same bytes.
+func checkRecord(t *testing.T, data []byte, newRec func() jute.Record) {
+	t.Helper()
+	x1 := newRec()
+	before := heapAllocBytes()
+	d := jute.NewDecoder(data)
+	x1.Decode(&d)
+	if got := heapAllocBytes() - before; got > allocBound(len(data)) {
+		t.Fatalf("decoding %d bytes into %T allocated %d bytes", len(data), x1, got)
+	}
+	if d.Err() != nil {
+		return
+	}
+	e1 := jute.Marshal(x1)
+	if len(e1) != d.Offset() {
+		t.Fatalf("%T: decoded %d bytes, encodes to %d", x1, d.Offset(), len(e1))
+	}
+	x2 := newRec()
+	if err := jute.Unmarshal(e1, x2); err != nil {
+		t.Fatalf("%T: re-decode: %v", x1, err)
+	}
+	if !equalModNull(reflect.ValueOf(x1), reflect.ValueOf(x2)) {
+		t.Fatalf("%T: decode(encode(x)) != x\n x  %+v\n x' %+v", x1, x1, x2)
+	}
+	if e2 := jute.Marshal(x2); !bytes.Equal(e1, e2) {
+		t.Fatalf("%T: encoding is not a fixpoint", x1)
+	}
+}
+
+// equalModNull is reflect.DeepEqual except that a nil vector equals an empty
+// one (jute decodes a null vector as nil and encodes nil as empty). Buffers
+// ([]byte) keep null and empty distinct: null znode data is not empty data.
+func equalModNull(a, b reflect.Value) bool {
+	if a.Kind() != b.Kind() || a.Type() != b.Type() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return equalModNull(a.Elem(), b.Elem())
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			if !equalModNull(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice:
+		if a.Type().Elem().Kind() == reflect.Uint8 {
+			return a.IsNil() == b.IsNil() && bytes.Equal(a.Bytes(), b.Bytes())
+		}
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := 0; i < a.Len(); i++ {
+			if !equalModNull(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	default:
+		return a.Equal(b)
+	}
+}
+
+func TestEqualModNull(t *testing.T) {
+	eq := func(a, b any) bool { return equalModNull(reflect.ValueOf(a), reflect.ValueOf(b)) }
+	if !eq(&jute.GetChildrenResponse{}, &jute.GetChildrenResponse{Children: []string{}}) {
+		t.Error("a nil vector must equal an empty one")
+	}
+	if eq(&jute.GetDataResponse{}, &jute.GetDataResponse{Data: []byte{}}) {
+		t.Error("a null buffer must differ from an empty one")
+	}
+	if eq(&jute.GetChildrenResponse{Children: []string{"a"}}, &jute.GetChildrenResponse{Children: []string{"b"}}) {
+		t.Error("different children compare equal")
+	}
+}
