@@ -32,6 +32,7 @@ type conn struct {
 	session        int64 // set once by the handshake, before the loops start
 	timeout        int32
 	closingSession atomic.Bool // a closeSession of this connection is under way
+	readOnly       atomic.Bool // a local session on a read-only server
 
 	// Owned by processLoop.
 	ids       []jute.Id
@@ -154,6 +155,17 @@ func (c *conn) handshake(frame []byte) bool {
 			"client_zxid", fmt.Sprintf("0x%x", req.LastZxidSeen), "server_zxid", fmt.Sprintf("0x%x", s.LastZxid()))
 		return false
 	}
+	switch s.state.Load() {
+	case stateNotServing:
+		return false
+	case stateReadOnly:
+		// A read-only server only takes new read-only clients, on local
+		// sessions that are never replicated (ReadOnlyZooKeeperServer).
+		if !req.ReadOnly || req.SessionID != 0 {
+			return false
+		}
+		return c.readOnlyHandshake(&req)
+	}
 	to := req.TimeOut
 	if min := int32(s.opts.MinSessionTimeout.Milliseconds()); to < min {
 		to = min
@@ -200,6 +212,21 @@ func (c *conn) handshake(frame []byte) bool {
 		return false
 	}
 	return true
+}
+
+// readOnlyHandshake establishes a local session on a read-only server.
+func (c *conn) readOnlyHandshake(req *jute.ConnectRequest) bool {
+	s := c.srv
+	to := min(max(req.TimeOut, int32(s.opts.MinSessionTimeout.Milliseconds())), int32(s.opts.MaxSessionTimeout.Milliseconds()))
+	id := s.ids.allocate(func(id int64) bool { return s.tracker.isLive(id) })
+	c.readOnly.Store(true)
+	c.session, c.timeout = id, to
+	if ip, ok := acl.IPID(c.nc.RemoteAddr()); ok {
+		c.ids = acl.AddAuthInfo(nil, ip)
+	}
+	resp := jute.ConnectResponse{TimeOut: to, SessionID: id, Passwd: Password(id), ReadOnly: true, HasReadOnly: req.HasReadOnly}
+	_, err := c.nc.Write(protocol.AppendConnectResponse(nil, &resp))
+	return err == nil
 }
 
 // readLoop decodes frames into requests until the connection fails. It

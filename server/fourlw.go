@@ -24,11 +24,23 @@ func (c *conn) fourLetterWord(w string) {
 		return
 	}
 	var b strings.Builder
+	state := s.state.Load()
+	if state == stateNotServing && w != "ruok" && w != "isro" && w != "conf" && w != "envi" {
+		c.nc.Write([]byte("This ZooKeeper instance is not currently serving requests\n"))
+		return
+	}
 	switch w {
 	case "ruok":
 		b.WriteString("imok")
 	case "isro":
-		b.WriteString("rw")
+		switch state {
+		case stateServing:
+			b.WriteString("rw")
+		case stateReadOnly:
+			b.WriteString("ro")
+		default:
+			b.WriteString("null")
+		}
 	case "srvr":
 		s.writeServerStats(&b)
 	case "stat":
@@ -176,6 +188,9 @@ func formatDouble(f float64) string {
 func (s *Server) writeServerStats(b *strings.Builder) {
 	min, avg, max := s.latency()
 	fmt.Fprintf(b, "Zookeeper version: %s\n", Version)
+	if s.state.Load() == stateReadOnly {
+		b.WriteString("READ-ONLY mode; serving only read-only clients\n")
+	}
 	fmt.Fprintf(b, "Latency min/avg/max: %d/%s/%d\n", min, formatDouble(avg), max)
 	fmt.Fprintf(b, "Received: %d\nSent: %d\nConnections: %d\nOutstanding: 0\nZxid: 0x%x\nMode: %s\nNode count: %d\n",
 		s.stats.received.Load(), s.stats.sent.Load(), len(s.connections()), s.LastZxid(), s.Mode(), s.nodeCount())

@@ -79,6 +79,12 @@ func NewEnsembleProposer(s *Server, n *quorum.Node, peerAddrs map[uint64]string)
 // IsLeader reports whether the local node leads.
 func (p *EnsembleProposer) IsLeader() bool { return p.n.IsLeader() }
 
+// HasLeader reports whether a leader is known.
+func (p *EnsembleProposer) HasLeader() bool {
+	_, _, ok := p.n.Leader()
+	return ok
+}
+
 // Propose proposes data on the leader or forwards it to the leader.
 func (p *EnsembleProposer) Propose(data []byte) Future {
 	if p.n.IsLeader() {

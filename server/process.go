@@ -65,7 +65,15 @@ func (c *conn) process(r *request) bool {
 		c.push(&pending{req: r, frame: reply(r.xid, -1, protocol.CodeUnimplemented, nil), closeAfter: true})
 		return false
 	}
-	if !s.tracker.touch(c.session, time.Now()) {
+	if c.readOnly.Load() {
+		switch {
+		case r.op == protocol.OpCloseSession:
+			c.push(&pending{req: r, frame: reply(r.xid, s.LastZxid(), protocol.CodeOK, nil), closeAfter: true})
+			return false
+		case r.op.IsWrite() || r.op == protocol.OpSync:
+			return c.ready(r, protocol.CodeNotReadOnly, nil)
+		}
+	} else if !s.tracker.touch(c.session, time.Now()) {
 		c.push(&pending{req: r, frame: reply(r.xid, s.LastZxid(), protocol.CodeSessionExpired, nil), closeAfter: true})
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // memProposer is the test quorum: one goroutine applies entries in the order
@@ -14,6 +15,8 @@ type memProposer struct {
 	n    int64
 	done chan struct{}
 	wg   sync.WaitGroup
+
+	noLeader atomic.Bool
 }
 
 type memFuture struct {
@@ -73,6 +76,11 @@ func (p *memProposer) Sync(ctx context.Context) error {
 }
 
 func (p *memProposer) IsLeader() bool { return true }
+
+// HasLeader is true unless a test cut the proposer off with setLeader.
+func (p *memProposer) HasLeader() bool { return !p.noLeader.Load() }
+
+func (p *memProposer) setLeader(ok bool) { p.noLeader.Store(!ok) }
 
 func (p *memProposer) Close() {
 	close(p.done)

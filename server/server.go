@@ -28,7 +28,17 @@ type Proposer interface {
 	// IsLeader reports whether this server leads: only the leader expires
 	// sessions and reaps containers.
 	IsLeader() bool
+	// HasLeader reports whether this server is in touch with a leader, i.e.
+	// part of a working quorum.
+	HasLeader() bool
 }
+
+// Serving states of an ensemble member.
+const (
+	stateServing    int32 = iota // read-write
+	stateReadOnly                // cut off; serving read-only clients (readonlymode.enabled)
+	stateNotServing              // cut off; no clients
+)
 
 // Future is a proposal in flight.
 type Future interface {
@@ -64,6 +74,9 @@ type Options struct {
 	// Ensemble and Observer tell the four-letter words this server's role.
 	Ensemble bool
 	Observer bool
+	// ReadOnlyMode is readonlymode.enabled: a server cut off from the quorum
+	// keeps serving clients that asked for read-only sessions.
+	ReadOnlyMode bool
 	// Info for the four-letter words.
 	ClientPort int
 	DataDir    string
@@ -119,6 +132,7 @@ type Server struct {
 	listeners []net.Listener
 
 	stats serverStats
+	state atomic.Int32 // stateServing, stateReadOnly or stateNotServing
 
 	quit chan struct{}
 	wg   sync.WaitGroup
@@ -205,6 +219,63 @@ func (s *Server) Start(p Proposer) {
 	s.wg.Add(2)
 	go s.expiryLoop()
 	go s.reapLoop()
+	if s.opts.Ensemble {
+		s.wg.Add(1)
+		go s.quorumLoop()
+	}
+}
+
+// quorumLoop watches whether this ensemble member is part of a working
+// quorum. Cut off for two ticks (a follower's syncLimit in spirit), it stops
+// serving: every client connection closes, so clients see Disconnected and
+// move to another server instead of reading stale data; with read-only mode
+// it keeps only read-only clients. When a leader is back, read-only
+// connections are closed so their clients reconnect read-write.
+func (s *Server) quorumLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.opts.TickTime / 4)
+	defer t.Stop()
+	lastSeen := time.Now()
+	// Before the first leader is seen the member is still joining: give the
+	// election longer (ZooKeeper's initLimit plays this part) before giving up.
+	grace := 10 * s.opts.TickTime
+	for {
+		select {
+		case <-s.quit:
+			return
+		case now := <-t.C:
+			if s.prop.HasLeader() {
+				lastSeen = now
+				grace = 2 * s.opts.TickTime
+				if s.state.Swap(stateServing) != stateServing {
+					s.log.Info("quorum regained; serving read-write")
+					s.closeConns(func(c *conn) bool { return c.readOnly.Load() })
+				}
+				continue
+			}
+			if now.Sub(lastSeen) < grace || s.state.Load() != stateServing {
+				continue
+			}
+			if s.opts.ReadOnlyMode {
+				s.state.Store(stateReadOnly)
+				s.log.Warn("lost quorum; serving read-only clients only")
+				s.closeConns(func(c *conn) bool { return !c.readOnly.Load() })
+			} else {
+				s.state.Store(stateNotServing)
+				s.log.Warn("lost quorum; not serving clients")
+				s.closeConns(func(*conn) bool { return true })
+			}
+		}
+	}
+}
+
+// closeConns closes the client connections for which pick is true.
+func (s *Server) closeConns(pick func(*conn) bool) {
+	for _, c := range s.connections() {
+		if pick(c) {
+			c.close()
+		}
+	}
 }
 
 // Serve accepts client connections on l until l is closed or the server
@@ -409,6 +480,8 @@ func (s *Server) StateMachine() *StateMachine { return &StateMachine{sm: s.sm} }
 // Mode is the server's role as srvr and mntr show it.
 func (s *Server) Mode() string {
 	switch {
+	case s.state.Load() == stateReadOnly:
+		return "read-only"
 	case !s.opts.Ensemble:
 		return "standalone"
 	case s.opts.Observer:

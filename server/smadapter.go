@@ -38,6 +38,8 @@ func (p quorumProposer) Propose(data []byte) Future { return p.n.ProposeAsync(da
 
 func (p quorumProposer) IsLeader() bool { return p.n.IsLeader() }
 
+func (p quorumProposer) HasLeader() bool { return true }
+
 func (p quorumProposer) Sync(ctx context.Context) error {
 	_, err := p.n.Sync(ctx)
 	return err

@@ -158,6 +158,7 @@ func serve(ctx *cli.Context) error {
 		opts.Ensemble = true
 		opts.Observer = ens.self.Type == config.Observer
 		opts.ConfigData = ens.configTxt
+		opts.ReadOnlyMode = cfg.ReadOnlyModeEnabled
 	}
 	srv, err := server.New(opts)
 	if err != nil {
@@ -171,6 +172,9 @@ func serve(ctx *cli.Context) error {
 	if cfg.SnapCount > 0 {
 		qcfg.SnapshotThreshold = uint64(cfg.SnapCount)
 	}
+	// autopurge.snapRetainCount: old snapshots (and the log they cover) are
+	// purged as new ones are taken.
+	qcfg.SnapshotRetain = cfg.AutopurgeSnapRetainCount
 	if ens != nil {
 		qcfg.Peers = ens.peers
 		a := ens.self.Addresses[0]
