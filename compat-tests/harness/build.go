@@ -48,6 +48,11 @@ func raftzkBinary() (string, error) {
 	return build.bin, build.err
 }
 
+// RaftzkBinary builds ./cmd/raftzk once per test process, as StartRaftzk
+// does, and returns the binary's path. Main removes it after the tests;
+// suites that start raftzk themselves (compat-tests/ensemble) use it.
+func RaftzkBinary() (string, error) { return raftzkBinary() }
+
 // ModuleRoot returns the directory holding go.mod, found by walking up from
 // the working directory (a test's package directory).
 func ModuleRoot() (string, error) {
