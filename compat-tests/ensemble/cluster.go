@@ -100,9 +100,12 @@ func Start(t testing.TB, opts Options) *Cluster {
 	var base []string
 	switch target {
 	case harness.TargetRaftzk:
-		bin, err := harness.RaftzkBinary()
-		if err != nil {
-			t.Fatalf("ensemble: build raftzk: %v", err)
+		bin := os.Getenv("RAFTZK_BIN")
+		if bin == "" {
+			var err error
+			if bin, err = harness.RaftzkBinary(); err != nil {
+				t.Fatalf("ensemble: build raftzk: %v", err)
+			}
 		}
 		base = []string{bin, "serve", "--config"}
 	case harness.TargetZooKeeper:
