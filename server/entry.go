@@ -45,9 +45,11 @@ func entryBody(op protocol.Op) (jute.Record, bool) {
 		return &jute.DeleteTxn{}, true
 	case protocol.OpError:
 		return &jute.ErrorTxn{}, true
+	case protocol.OpReconfig:
+		return &jute.SetDataTxn{}, true
 	case protocol.OpCreate, protocol.OpCreate2, protocol.OpCreateContainer,
 		protocol.OpCreateTTL, protocol.OpDelete, protocol.OpSetData,
-		protocol.OpSetACL, protocol.OpMulti, protocol.OpReconfig:
+		protocol.OpSetACL, protocol.OpMulti:
 		rec, _ := protocol.NewRequest(op)
 		return rec, true
 	}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/raftzk/raftzk/jute"
 	"github.com/raftzk/raftzk/protocol"
 	"github.com/raftzk/raftzk/quorum"
 )
@@ -31,8 +32,9 @@ import (
 const (
 	msgForward byte = 1
 	msgSync    byte = 2
-	msgTouch   byte = 3
-	msgReply   byte = 4
+	msgTouch    byte = 3
+	msgReply    byte = 4
+	msgReconfig byte = 5 // a reconfig request for the leader to carry out
 )
 
 const (
@@ -59,8 +61,10 @@ type EnsembleProposer struct {
 	addrs map[uint64]string // server id → server-to-server (election) address
 	log   *slog.Logger
 
-	mu   sync.Mutex
+	mu   sync.Mutex // guards link and addrs
 	link *leaderLink
+
+	reconfigBusy atomic.Bool // a reconfig is under way on this leader
 
 	quit chan struct{}
 	wg   sync.WaitGroup
@@ -71,6 +75,7 @@ type EnsembleProposer struct {
 // maps every server id to its election address. Close stops it.
 func NewEnsembleProposer(s *Server, n *quorum.Node, peerAddrs map[uint64]string) *EnsembleProposer {
 	p := &EnsembleProposer{s: s, n: n, addrs: peerAddrs, log: s.log, quit: make(chan struct{})}
+	s.sm.configChanged = p.configApplied
 	p.wg.Add(1)
 	go p.touchLoop()
 	return p
@@ -106,6 +111,57 @@ func (p *EnsembleProposer) Propose(data []byte) Future {
 		return doneFuture{err: err}
 	}
 	return &forwardFuture{p: p, key: key, call: call, result: ch}
+}
+
+// Reconfig carries out a reconfig: on the leader directly, from a follower
+// by forwarding the request. A refused request is logged as an error
+// transaction, as in ZooKeeper, and its code is the result.
+func (p *EnsembleProposer) Reconfig(session int64, cxid int32, ids []jute.Id, req *jute.ReconfigRequest) Future {
+	if p.n.IsLeader() {
+		f := &asyncFuture{done: make(chan struct{})}
+		go func() {
+			defer close(f.done)
+			f.zxid, f.res, f.err = p.reconfigOrError(session, cxid, ids, req).Wait()
+		}()
+		return f
+	}
+	key := waitKey{session, cxid}
+	ch := p.s.sm.waiters.register(key)
+	link, err := p.leader()
+	if err != nil {
+		p.s.sm.waiters.cancel(key)
+		return doneFuture{err: err}
+	}
+	e := entry{hdr: jute.TxnHeader{ClientID: session, Cxid: cxid, Type: int32(protocol.OpReconfig)}, ids: ids, body: req}
+	call, err := link.call(msgReconfig, e.encode())
+	if err != nil {
+		p.s.sm.waiters.cancel(key)
+		return doneFuture{err: err}
+	}
+	return &forwardFuture{p: p, key: key, call: call, result: ch}
+}
+
+func (p *EnsembleProposer) reconfigOrError(session int64, cxid int32, ids []jute.Id, req *jute.ReconfigRequest) Future {
+	fut, code := p.reconfigLeader(session, cxid, ids, req)
+	if code == protocol.CodeOK {
+		return fut
+	}
+	e := entry{hdr: jute.TxnHeader{ClientID: session, Cxid: cxid, Time: time.Now().UnixMilli(), Type: int32(protocol.OpError)},
+		body: &jute.ErrorTxn{Err: int32(code)}}
+	return p.n.ProposeAsync(e.encode())
+}
+
+// asyncFuture is resolved by a goroutine.
+type asyncFuture struct {
+	done chan struct{}
+	zxid int64
+	res  any
+	err  error
+}
+
+func (f *asyncFuture) Wait() (int64, any, error) {
+	<-f.done
+	return f.zxid, f.res, f.err
 }
 
 // Sync catches the local server up with the leader's applied state.
@@ -473,6 +529,30 @@ func (p *EnsembleProposer) servePeer(nc net.Conn) {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
 				zxid, err := p.n.Sync(ctx)
+				reply(id, zxid, status(err))
+			}()
+		case msgReconfig:
+			if len(frame) < 9 {
+				return
+			}
+			id := binary.BigEndian.Uint64(frame[1:])
+			d := jute.NewDecoder(frame[9:])
+			var hdr jute.TxnHeader
+			hdr.Decode(&d)
+			var ids []jute.Id
+			if n := d.VectorLen(8); n > 0 {
+				ids = make([]jute.Id, n)
+				for i := range ids {
+					ids[i].Decode(&d)
+				}
+			}
+			var req jute.ReconfigRequest
+			req.Decode(&d)
+			if d.Err() != nil {
+				return
+			}
+			go func() {
+				zxid, _, err := p.reconfigOrError(hdr.ClientID, hdr.Cxid, ids, &req).Wait()
 				reply(id, zxid, status(err))
 			}()
 		case msgTouch:

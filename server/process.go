@@ -100,9 +100,12 @@ func (c *conn) process(r *request) bool {
 		// Only the container reaper may delete containers.
 		return c.proposeError(r, protocol.CodeBadArguments)
 	case protocol.OpReconfig:
-		// A transaction (it consumes a zxid); the state machine answers
-		// ReconfigDisabled unless reconfigEnabled.
-		return c.propose(r, r.body, false)
+		if !s.opts.ReconfigEnabled {
+			// Refused in ZooKeeper's prep stage: an error txn, a zxid.
+			return c.proposeError(r, protocol.CodeReconfigDisabled)
+		}
+		fut := s.prop.Reconfig(c.session, r.xid, c.ids, r.body.(*jute.ReconfigRequest))
+		return c.pushWrite(r, fut, false)
 	case protocol.OpCloseSession:
 		c.closingSession.Store(true)
 		return c.propose(r, nil, true)
@@ -135,7 +138,11 @@ func (c *conn) propose(r *request, body jute.Record, closeAfter bool) bool {
 		ids:  c.ids,
 		body: body,
 	}
-	fut := c.srv.prop.Propose(e.encode())
+	return c.pushWrite(r, c.srv.prop.Propose(e.encode()), closeAfter)
+}
+
+// pushWrite queues the reply slot of a write in flight.
+func (c *conn) pushWrite(r *request, fut Future, closeAfter bool) bool {
 	c.lastWrite = fut
 	xid := r.xid
 	return c.push(&pending{req: r, fut: fut, closeAfter: closeAfter, finish: func(zxid int64, res any, err error) []byte {

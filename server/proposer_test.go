@@ -5,6 +5,9 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+
+	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/protocol"
 )
 
 // memProposer is the test quorum: one goroutine applies entries in the order
@@ -79,6 +82,12 @@ func (p *memProposer) IsLeader() bool { return true }
 
 // HasLeader is true unless a test cut the proposer off with setLeader.
 func (p *memProposer) HasLeader() bool { return !p.noLeader.Load() }
+
+func (p *memProposer) Reconfig(int64, int32, []jute.Id, *jute.ReconfigRequest) Future {
+	return &memFuture{res: &applyResult{code: protocol.CodeUnimplemented}, done: closedChan}
+}
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 func (p *memProposer) setLeader(ok bool) { p.noLeader.Store(!ok) }
 

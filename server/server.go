@@ -31,6 +31,10 @@ type Proposer interface {
 	// HasLeader reports whether this server is in touch with a leader, i.e.
 	// part of a working quorum.
 	HasLeader() bool
+	// Reconfig runs a dynamic reconfiguration for a session's request; the
+	// future's result is the state machine's (a GetDataResponse of the new
+	// /zookeeper/config, or an error code).
+	Reconfig(session int64, cxid int32, ids []jute.Id, req *jute.ReconfigRequest) Future
 }
 
 // Serving states of an ensemble member.
@@ -196,10 +200,8 @@ func New(opts Options) (*Server, error) {
 	s.policy = pol
 	s.sm = newStateMachine(opts.Logger, tree.Options{Policy: s.policy, ExtendedTypes: opts.ExtendedTypes}, s.watches)
 	s.sm.notifyZxid = opts.NotifyZxid
-	s.sm.reconfigEnabled = opts.ReconfigEnabled
 	s.sm.sessionClosed = s.sessionClosed
 	s.sm.sessionCreated = func(id int64, to int32) { s.tracker.add(id, to, time.Now()) }
-	s.sm.configData = opts.ConfigData
 	s.sm.t.SetConfig(opts.ConfigData)
 	s.ids = newSessionIDs(opts.ServerID, time.Now())
 	return s, nil

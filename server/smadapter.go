@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 
+	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/protocol"
+
 	"github.com/raftzk/raftzk/quorum"
 )
 
@@ -39,6 +42,11 @@ func (p quorumProposer) Propose(data []byte) Future { return p.n.ProposeAsync(da
 func (p quorumProposer) IsLeader() bool { return p.n.IsLeader() }
 
 func (p quorumProposer) HasLeader() bool { return true }
+
+// Reconfig on a standalone server is Unimplemented, as in ZooKeeper.
+func (p quorumProposer) Reconfig(int64, int32, []jute.Id, *jute.ReconfigRequest) Future {
+	return doneFuture{zxid: p.n.AppliedZxid(), res: &applyResult{code: protocol.CodeUnimplemented}}
+}
 
 func (p quorumProposer) Sync(ctx context.Context) error {
 	_, err := p.n.Sync(ctx)

@@ -31,8 +31,9 @@ type stateMachine struct {
 	t    *tree.Tree
 	last atomic.Int64 // zxid of the last applied entry
 
-	reconfigEnabled bool
-	configData      []byte // /zookeeper/config, set again after a restore
+	// configChanged is called (outside mu) with the new membership text
+	// after a reconfig is applied.
+	configChanged func(data []byte)
 
 	// notifyZxid chooses the zxid of notifications: ZooKeeper 3.8 sends -1,
 	// 3.9 the zxid of the transaction that fired the watch.
@@ -86,6 +87,10 @@ func (s *stateMachine) Apply(zxid int64, data []byte) any {
 		if s.sessionClosed != nil {
 			s.sessionClosed(e.hdr.ClientID)
 		}
+	case protocol.OpReconfig:
+		if res.code == protocol.CodeOK && s.configChanged != nil {
+			s.configChanged(res.resp.(*jute.GetDataResponse).Data)
+		}
 	}
 	s.waiters.trigger(waitKey{e.hdr.ClientID, e.hdr.Cxid}, zxid, res)
 	return res
@@ -127,11 +132,11 @@ func (s *stateMachine) applyLocked(tx *tree.Txn, e *entry) *applyResult {
 			return &applyResult{code: code}
 		}
 		return &applyResult{resp: &jute.SetACLResponse{Stat: n.StatCopy()}}
-	case *jute.ReconfigRequest:
-		if !s.reconfigEnabled {
-			return &applyResult{code: protocol.CodeReconfigDisabled}
-		}
-		return &applyResult{code: protocol.CodeUnimplemented}
+	case *jute.SetDataTxn: // reconfig
+		n := t.Reconfig(tx, r.Data)
+		resp := &jute.GetDataResponse{Data: n.Data}
+		n.CopyStat(&resp.Stat)
+		return &applyResult{resp: resp}
 	case *protocol.MultiRequest:
 		return &applyResult{resp: &protocol.MultiResponse{Results: t.Multi(tx, r.Ops)}}
 	}
@@ -178,9 +183,6 @@ func (s *stateMachine) restore(r io.Reader, zxid int64) error {
 		return err
 	}
 	t.SetLastZxid(zxid)
-	if s.configData != nil {
-		t.SetConfig(s.configData)
-	}
 	s.mu.Lock()
 	s.t = t
 	s.mu.Unlock()

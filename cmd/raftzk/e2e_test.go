@@ -62,31 +62,13 @@ type proc struct {
 	log  string
 }
 
+func dialTCP(addr string) (net.Conn, error) { return net.DialTimeout("tcp", addr, time.Second) }
+
 // startBinary runs `raftzk serve --config zoo.cfg` and waits until it answers.
 func startBinary(t *testing.T, cfgPath, addr string, args ...string) *proc {
 	t.Helper()
-	logPath := cfgPath + ".log"
-	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(buildBinary(t), append([]string{"serve", "--config", cfgPath}, args...)...)
-	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	p := &proc{t: t, cmd: cmd, addr: addr, log: logPath}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}
-		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			t.Logf("server log:\n%s", b)
-		}
-	})
+	p := startBinaryNoWait(t, cfgPath, args...)
+	p.addr = addr
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -104,6 +86,34 @@ func startBinary(t *testing.T, cfgPath, addr string, args ...string) *proc {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// startBinaryNoWait runs `raftzk serve --config zoo.cfg` without waiting.
+func startBinaryNoWait(t *testing.T, cfgPath string, args ...string) *proc {
+	t.Helper()
+	logPath := cfgPath + ".log"
+	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(buildBinary(t), append([]string{"serve", "--config", cfgPath}, args...)...)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	p := &proc{t: t, cmd: cmd, log: logPath}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+		if t.Failed() {
+			b, _ := os.ReadFile(logPath)
+			t.Logf("server log %s:\n%s", logPath, b)
+		}
+	})
+	return p
 }
 
 func writeConfig(t *testing.T, dir string, port int) string {

@@ -27,6 +27,7 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "data-dir", Value: "data", Usage: "data directory when no --config is given"},
 			&cli.StringSliceFlag{Name: "property", Usage: "system property key=value (also -Dkey=value; JVMFLAGS and SERVER_JVMFLAGS are read too)"},
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
+			&cli.BoolFlag{Name: "join", Usage: "join a running ensemble: wait to be added with reconfig instead of bootstrapping a new one"},
 		},
 		Action: serve,
 	}
@@ -179,6 +180,7 @@ func serve(ctx *cli.Context) error {
 		qcfg.Peers = ens.peers
 		a := ens.self.Addresses[0]
 		qcfg.BindAddr = net.JoinHostPort(a.Host, strconv.Itoa(a.QuorumPort))
+		qcfg.Join = ctx.Bool("join")
 		// ZooKeeper's timeouts are in ticks; Raft's follow the tick.
 		qcfg.HeartbeatTimeout = tick / 2
 		qcfg.ElectionTimeout = tick / 2

@@ -134,6 +134,19 @@ func (t *Tree) SetConfig(data []byte) {
 	n.Data = data
 }
 
+// Reconfig applies a reconfig: /zookeeper/config gets the new membership
+// text followed by version=<zxid in hex>, as a setData whose version is -1
+// (DataTree.processTxn for reconfig).
+func (t *Tree) Reconfig(tx *Txn, servers []byte) *Node {
+	n := t.nodes[ConfigPath]
+	data := append(append([]byte(nil), servers...), fmt.Sprintf("version=%x", tx.Zxid)...)
+	t.dataSize += int64(len(data) - len(n.Data))
+	n.Data = data
+	n.Stat.Mzxid, n.Stat.Mtime, n.Stat.Version = tx.Zxid, tx.Time, -1
+	tx.Events = append(tx.Events, Event{protocol.EventNodeDataChanged, ConfigPath})
+	return n
+}
+
 // Get returns the node at path, or nil. The root is also reachable as "".
 func (t *Tree) Get(path string) *Node {
 	if path == "" {

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+)
+
+// member is one server of a test ensemble.
+type member struct {
+	id                    int
+	client, quorum, elect int
+	dir, cfg              string
+	proc                  *proc
+}
+
+func (m member) line() string {
+	return fmt.Sprintf("server.%d=127.0.0.1:%d:%d;%d", m.id, m.quorum, m.elect, m.client)
+}
+
+func (m member) addr() string { return fmt.Sprintf("127.0.0.1:%d", m.client) }
+
+func newMembers(t *testing.T, n int) []*member {
+	ms := make([]*member, n)
+	for i := range ms {
+		dir := t.TempDir()
+		ms[i] = &member{id: i + 1, client: freePort(t), quorum: freePort(t), elect: freePort(t), dir: dir}
+		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "data", "myid"), []byte(fmt.Sprintf("%d\n", i+1)), 0o644)
+	}
+	return ms
+}
+
+// writeMemberConfig writes m's zoo.cfg listing servers.
+func writeMemberConfig(t *testing.T, m *member, servers []*member) {
+	var lines []string
+	for _, s := range servers {
+		lines = append(lines, s.line())
+	}
+	cfg := fmt.Sprintf("tickTime=500\ninitLimit=10\nsyncLimit=5\nreconfigEnabled=true\n4lw.commands.whitelist=*\ndataDir=%s\n%s\n",
+		filepath.Join(m.dir, "data"), strings.Join(lines, "\n"))
+	m.cfg = filepath.Join(m.dir, "zoo.cfg")
+	if err := os.WriteFile(m.cfg, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const superFlag = "-Dzookeeper.DigestAuthenticationProvider.superDigest=super:lK75jTNcA+U9vtVEw5vB51mj/w4="
+
+// TestEnsembleReconfigAddRemove forms a 3-server ensemble, joins a 4th with
+// reconfig through a follower, checks it serves the data, then removes a
+// server and checks /zookeeper/config and that the removed one stops serving.
+func TestEnsembleReconfigAddRemove(t *testing.T) {
+	ms := newMembers(t, 4)
+	for _, m := range ms[:3] {
+		writeMemberConfig(t, m, ms[:3])
+		m.proc = startBinary(t, m.cfg, m.addr(), superFlag)
+	}
+	writeMemberConfig(t, ms[3], ms)
+	ms[3].proc = startBinaryNoWait(t, ms[3].cfg, superFlag, "--join")
+
+	c := dial(t, ms[1].addr())
+	defer c.Close()
+	if _, err := c.Create("/before", []byte("x"), 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.IncrementalReconfig([]string{ms[3].line()}, nil, -1); !errors.Is(err, zk.ErrNoAuth) {
+		t.Fatalf("reconfig without super: %v", err)
+	}
+	if err := c.AddAuth("digest", []byte("super:secret")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.IncrementalReconfig([]string{ms[3].line()}, nil, 12345); !errors.Is(err, zk.ErrBadVersion) {
+		t.Fatalf("reconfig with a stale version: %v", err)
+	}
+	st, err := c.IncrementalReconfig([]string{ms[3].line()}, nil, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := c.Get("/zookeeper/config")
+	if err != nil || !strings.Contains(string(data), fmt.Sprintf("server.4=127.0.0.1:%d:%d:participant", ms[3].quorum, ms[3].elect)) ||
+		!strings.HasSuffix(string(data), fmt.Sprintf("version=%x", st.Mzxid)) {
+		t.Fatalf("config after add (stat %+v): %q %v", st, data, err)
+	}
+	c4 := dial(t, ms[3].addr())
+	defer c4.Close()
+	waitUntil(t, "the joined server to serve /before", func() bool {
+		d, _, err := c4.Get("/before")
+		return err == nil && string(d) == "x"
+	})
+	if _, err := c4.Create("/via4", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatalf("write through the joined server: %v", err)
+	}
+
+	if _, err := c.IncrementalReconfig(nil, []string{"3"}, -1); err != nil {
+		t.Fatal(err)
+	}
+	data, _, _ = c.Get("/zookeeper/config")
+	if strings.Contains(string(data), "server.3=") {
+		t.Fatalf("server 3 still listed: %q", data)
+	}
+	waitUntil(t, "the removed server to stop serving", func() bool {
+		return strings.Contains(fourLetter(ms[2].addr(), "srvr"), "not currently serving")
+	})
+	if ok, _, err := c.Exists("/via4"); !ok || err != nil {
+		t.Fatalf("write lost across reconfig: %v %v", ok, err)
+	}
+}
+
+func fourLetter(addr, w string) string {
+	nc, err := dialTCP(addr)
+	if err != nil {
+		return ""
+	}
+	defer nc.Close()
+	nc.Write([]byte(w))
+	nc.SetReadDeadline(time.Now().Add(3 * time.Second))
+	var out []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := nc.Read(buf)
+		out = append(out, buf[:n]...)
+		if err != nil {
+			return string(out)
+		}
+	}
+}
