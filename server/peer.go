@@ -30,8 +30,8 @@ import (
 // connection are proposed in arrival order, so a session's writes keep
 // their order through forwarding.
 const (
-	msgForward byte = 1
-	msgSync    byte = 2
+	msgForward  byte = 1
+	msgSync     byte = 2
 	msgTouch    byte = 3
 	msgReply    byte = 4
 	msgReconfig byte = 5 // a reconfig request for the leader to carry out
