@@ -167,4 +167,31 @@ final class Util {
     }
 
     static String str(Collection<?> c) { return String.valueOf(c); }
+
+    /**
+     * The server's version from the srvr four-letter word (always whitelisted),
+     * e.g. "Zookeeper version: 3.8.0-..." gives {3, 8, 0}. The first host of a
+     * connect string is asked.
+     */
+    static int[] serverVersion(String connect) throws Exception {
+        String hp = connect.split(",")[0];
+        int i = hp.lastIndexOf(':');
+        try (java.net.Socket sock = new java.net.Socket(hp.substring(0, i), Integer.parseInt(hp.substring(i + 1)))) {
+            sock.setSoTimeout(10_000);
+            sock.getOutputStream().write(b("srvr"));
+            String out = new String(sock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Zookeeper version: (\\d+)\\.(\\d+)\\.(\\d+)").matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException("no version in srvr output: " + out);
+            }
+            return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        }
+    }
+
+    /** Whether exists checks READ: ZOOKEEPER-2590, since 3.8.4 and 3.9.2. */
+    static boolean existsChecksRead(String connect) throws Exception {
+        int[] v = serverVersion(connect);
+        int n = v[0] * 10000 + v[1] * 100 + v[2];
+        return n >= 30902 || (n >= 30804 && n < 30900);
+    }
 }

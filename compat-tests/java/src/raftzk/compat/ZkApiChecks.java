@@ -426,7 +426,11 @@ final class ZkApiChecks {
         expectCode(Code.NOAUTH, "getData denied without READ", () -> zk.getData(q, false, null));
         expectCode(Code.NOAUTH, "getChildren denied without READ", () -> zk.getChildren(q, false));
         expectCode(Code.NOAUTH, "getACL denied without READ or ADMIN", () -> zk.getACL(q, new Stat()));
-        check(zk.exists(q, false) != null, "exists ignores ACL");
+        if (Util.existsChecksRead(ctx.connect)) {
+            expectCode(Code.NOAUTH, "exists denied without READ (3.8.4+/3.9.2+)", () -> zk.exists(q, false));
+        } else {
+            check(zk.exists(q, false) != null, "exists ignores ACL before 3.8.4");
+        }
         zk.setData(q, b("w"), -1);
         expectCode(Code.NONODE, "getACL missing", () -> zk.getACL(base + "/nope", new Stat()));
         expectCode(Code.NONODE, "setACL missing", () -> zk.setACL(base + "/nope", OPEN, -1));
