@@ -21,8 +21,9 @@ const sessionTimeout = 10 * time.Second
 
 var acl = zk.WorldACL(zk.PermAll)
 
-// orderedHosts is a zk.HostProvider that tries the servers in the order
-// given (the first is the client's home server) and backs off 50ms after
+// orderedHosts is a zk.HostProvider that tries its servers in the order
+// it was made with (the first is the client's home server; zk.Connect
+// shuffles the list it passes to Init, so Init ignores that order) and backs off 50ms after
 // each full round without a session, instead of go-zookeeper's shuffle and
 // one-second pause. It never reports retryStart, so requests made while no
 // server is reachable wait for the next session instead of failing.
@@ -36,10 +37,10 @@ type orderedHosts struct {
 func (h *orderedHosts) Init(servers []string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if len(servers) == 0 {
-		return errors.New("no servers")
+	if len(servers) != len(h.servers) {
+		return errors.New("orderedHosts: server lists differ")
 	}
-	h.servers, h.curr, h.tries = servers, -1, 0
+	h.curr, h.tries = -1, 0
 	return nil
 }
 
@@ -87,7 +88,7 @@ func dial(t testing.TB, name string, servers []string, timeout time.Duration) *c
 	has := make(chan struct{}, 1)
 	conn, _, err := zk.Connect(servers, timeout,
 		zk.WithLogger(quietLogger{}),
-		zk.WithHostProvider(&orderedHosts{}),
+		zk.WithHostProvider(&orderedHosts{servers: servers}),
 		zk.WithEventCallback(func(ev zk.Event) {
 			if ev.Type != zk.EventSession {
 				return
