@@ -34,6 +34,10 @@ type conn struct {
 	closingSession atomic.Bool // a closeSession of this connection is under way
 	readOnly       atomic.Bool // a local session on a read-only server
 
+	// Owned by readLoop: one decoder reused for every frame (a local one
+	// would move to the heap once per frame through the Record interface).
+	dec jute.Decoder
+
 	// Owned by processLoop.
 	ids       []jute.Id
 	lastWrite Future
@@ -247,9 +251,10 @@ func (c *conn) readLoop(fr *protocol.FrameReader) bool {
 		}
 		s.stats.received.Add(1)
 		c.received.Add(1)
-		d := jute.NewDecoder(frame)
+		c.dec = jute.NewDecoder(frame)
+		d := &c.dec
 		var h jute.RequestHeader
-		h.Decode(&d)
+		h.Decode(d)
 		if d.Err() != nil {
 			s.log.Warn("closing connection: short request header", "remote", c.remote, "session", sessionHex(c.session))
 			return false
@@ -269,7 +274,7 @@ func (c *conn) readLoop(fr *protocol.FrameReader) bool {
 			}
 			return true
 		} else if body != nil {
-			body.Decode(&d)
+			body.Decode(d)
 			r.body = body
 			r.badBody = d.Err() != nil
 		}
