@@ -117,3 +117,30 @@ func FuzzConnection(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPeerMsg: follower-to-leader messages never panic the decoder.
+func FuzzPeerMsg(f *testing.F) {
+	ent := entry{hdr: jute.TxnHeader{ClientID: 1, Cxid: 2, Type: int32(protocol.OpSetData)}, body: &jute.SetDataRequest{Path: "/a", Version: -1}}
+	fwd := append([]byte{msgForward, 0, 0, 0, 0, 0, 0, 0, 1}, ent.encode()...)
+	rc := entry{hdr: jute.TxnHeader{ClientID: 1, Cxid: 3, Type: int32(protocol.OpReconfig)}, ids: []jute.Id{{Scheme: "super"}},
+		body: &jute.ReconfigRequest{LeavingServers: "3", CurConfigID: -1}}
+	f.Add(fwd)
+	f.Add(append([]byte{msgReconfig, 0, 0, 0, 0, 0, 0, 0, 2}, rc.encode()...))
+	f.Add([]byte{msgSync, 0, 0, 0, 0, 0, 0, 0, 3})
+	f.Add([]byte{msgTouch, 1, 0, 0, 0, 0, 0, 0, 7})
+	f.Add([]byte{9})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := parsePeerMsg(b)
+		if err != nil {
+			return
+		}
+		if m.typ == msgForward {
+			if _, err := entryKey(m.data); err != nil {
+				t.Fatal("accepted a forward without an entry header")
+			}
+		}
+		if m.typ == msgReconfig && m.reconfig == nil {
+			t.Fatal("accepted a reconfig without a request")
+		}
+	})
+}

@@ -509,60 +509,101 @@ func (p *EnsembleProposer) servePeer(nc net.Conn) {
 			}
 			return
 		}
-		if len(frame) < 1 {
+		m, err := parsePeerMsg(frame)
+		if err != nil {
+			p.log.Warn("closing peer connection: bad message", "remote", nc.RemoteAddr().String(), "err", err)
 			return
 		}
-		switch frame[0] {
+		switch m.typ {
 		case msgForward:
-			if len(frame) < 9 {
-				return
-			}
-			id := binary.BigEndian.Uint64(frame[1:])
-			data := append([]byte(nil), frame[9:]...)
-			pending <- peerPending{id: id, prop: p.n.ProposeAsync(data)}
+			pending <- peerPending{id: m.id, prop: p.n.ProposeAsync(m.data)}
 		case msgSync:
-			if len(frame) < 9 {
-				return
-			}
-			id := binary.BigEndian.Uint64(frame[1:])
+			p.wg.Add(1)
 			go func() {
+				defer p.wg.Done()
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
 				zxid, err := p.n.Sync(ctx)
-				reply(id, zxid, status(err))
+				reply(m.id, zxid, status(err))
 			}()
 		case msgReconfig:
-			if len(frame) < 9 {
-				return
-			}
-			id := binary.BigEndian.Uint64(frame[1:])
-			d := jute.NewDecoder(frame[9:])
-			var hdr jute.TxnHeader
-			hdr.Decode(&d)
-			var ids []jute.Id
-			if n := d.VectorLen(8); n > 0 {
-				ids = make([]jute.Id, n)
-				for i := range ids {
-					ids[i].Decode(&d)
-				}
-			}
-			var req jute.ReconfigRequest
-			req.Decode(&d)
-			if d.Err() != nil {
-				return
-			}
+			p.wg.Add(1)
 			go func() {
-				zxid, _, err := p.reconfigOrError(hdr.ClientID, hdr.Cxid, ids, &req).Wait()
-				reply(id, zxid, status(err))
+				defer p.wg.Done()
+				zxid, _, err := p.reconfigOrError(m.hdr.ClientID, m.hdr.Cxid, m.ids, m.reconfig).Wait()
+				reply(m.id, zxid, status(err))
 			}()
 		case msgTouch:
 			now := time.Now()
-			for b := frame[1:]; len(b) >= 8; b = b[8:] {
-				p.s.tracker.touch(int64(binary.BigEndian.Uint64(b)), now)
+			for _, id := range m.sessions {
+				p.s.tracker.touch(id, now)
 			}
-		default:
-			p.log.Warn("closing peer connection: unknown message", "remote", nc.RemoteAddr().String(), "type", frame[0])
-			return
 		}
 	}
+}
+
+// peerMsg is one decoded follower-to-leader message.
+type peerMsg struct {
+	typ      byte
+	id       uint64
+	data     []byte                // forward: the log entry
+	hdr      jute.TxnHeader        // reconfig
+	ids      []jute.Id             // reconfig
+	reconfig *jute.ReconfigRequest // reconfig
+	sessions []int64               // touch
+}
+
+var errBadPeerMsg = errors.New("server: malformed peer message")
+
+// parsePeerMsg decodes a follower's frame (type byte and body).
+func parsePeerMsg(frame []byte) (peerMsg, error) {
+	var m peerMsg
+	if len(frame) < 1 {
+		return m, errBadPeerMsg
+	}
+	m.typ = frame[0]
+	switch m.typ {
+	case msgTouch:
+		if (len(frame)-1)%8 != 0 {
+			return m, errBadPeerMsg
+		}
+		for b := frame[1:]; len(b) >= 8; b = b[8:] {
+			m.sessions = append(m.sessions, int64(binary.BigEndian.Uint64(b)))
+		}
+		return m, nil
+	case msgForward, msgSync, msgReconfig:
+	default:
+		return m, fmt.Errorf("%w: type %d", errBadPeerMsg, m.typ)
+	}
+	if len(frame) < 9 {
+		return m, errBadPeerMsg
+	}
+	m.id = binary.BigEndian.Uint64(frame[1:])
+	body := frame[9:]
+	switch m.typ {
+	case msgForward:
+		if _, err := entryKey(body); err != nil {
+			return m, errBadPeerMsg
+		}
+		m.data = append([]byte(nil), body...)
+	case msgSync:
+		if len(body) != 0 {
+			return m, errBadPeerMsg
+		}
+	case msgReconfig:
+		d := jute.NewDecoder(body)
+		m.hdr.Decode(&d)
+		if n := d.VectorLen(8); n > 0 {
+			m.ids = make([]jute.Id, n)
+			for i := range m.ids {
+				m.ids[i].Decode(&d)
+			}
+		}
+		m.reconfig = &jute.ReconfigRequest{}
+		m.reconfig.Decode(&d)
+		if d.Err() != nil {
+			return m, fmt.Errorf("%w: %v", errBadPeerMsg, d.Err())
+		}
+	}
+	return m, nil
 }
