@@ -11,6 +11,7 @@ import (
 	"github.com/go-zookeeper/zk"
 	"github.com/raftzk/raftzk/jute"
 	"github.com/raftzk/raftzk/protocol"
+	"github.com/raftzk/raftzk/server/acl"
 )
 
 func TestServer_SessionExpiryDeletesEphemerals(t *testing.T) {
@@ -423,3 +424,24 @@ func TestServer_DigestACLAndSuper(t *testing.T) {
 		t.Fatalf("super get: %q %v", data, err)
 	}
 }
+
+func TestServer_EventsFilteredByReadACL(t *testing.T) {
+	_, addr := startServer(t, Options{})
+	owner, _ := handshake(t, addr, 0, nil, 10000)
+	defer owner.Close()
+	call(t, owner, protocol.XidAuth, protocol.OpAuth, &jute.AuthPacket{Scheme: "digest", Auth: []byte("u:p")})
+	call(t, owner, 1, protocol.OpCreate, &jute.CreateRequest{Path: "/tree", ACL: openACL()})
+	secret := []jute.ACL{{Perms: protocol.PermAll, ID: jute.Id{Scheme: "digest", ID: DigestIDForTest("u", "p")}}}
+	spy, _ := handshake(t, addr, 0, nil, 10000)
+	defer spy.Close()
+	call(t, spy, 1, protocol.OpAddWatch, &jute.AddWatchRequest{Path: "/tree", Mode: int32(protocol.AddWatchPersistentRecursive)})
+	// A node the spy cannot read: no event; a readable one: an event.
+	call(t, owner, 2, protocol.OpCreate, &jute.CreateRequest{Path: "/tree/hidden", ACL: secret})
+	call(t, owner, 3, protocol.OpCreate, &jute.CreateRequest{Path: "/tree/open", ACL: openACL()})
+	_, _, ev := readReply(t, spy, mustPing(t, spy))
+	if len(ev) != 1 || ev[0].Path != "/tree/open" {
+		t.Fatalf("spy saw %+v, want only the readable node's creation", ev)
+	}
+}
+
+func DigestIDForTest(user, pass string) string { return acl.DigestID(user, pass) }

@@ -38,6 +38,10 @@ type conn struct {
 	// would move to the heap once per frame through the Record interface).
 	dec jute.Decoder
 
+	// authIDs is a copy of ids for the apply goroutine, which filters
+	// watch events by them.
+	authIDs atomic.Pointer[[]jute.Id]
+
 	// Owned by processLoop.
 	ids       []jute.Id
 	lastWrite Future
@@ -211,6 +215,7 @@ func (c *conn) handshake(frame []byte) bool {
 	if id, ok := acl.IPID(c.nc.RemoteAddr()); ok {
 		c.ids = acl.AddAuthInfo(nil, id)
 	}
+	c.publishIDs()
 	s.bind(c.session, c)
 	if _, err := c.nc.Write(protocol.AppendConnectResponse(nil, &resp)); err != nil {
 		return false
@@ -228,9 +233,17 @@ func (c *conn) readOnlyHandshake(req *jute.ConnectRequest) bool {
 	if ip, ok := acl.IPID(c.nc.RemoteAddr()); ok {
 		c.ids = acl.AddAuthInfo(nil, ip)
 	}
+	c.publishIDs()
 	resp := jute.ConnectResponse{TimeOut: to, SessionID: id, Passwd: Password(id), ReadOnly: true, HasReadOnly: req.HasReadOnly}
 	_, err := c.nc.Write(protocol.AppendConnectResponse(nil, &resp))
 	return err == nil
+}
+
+// publishIDs makes the connection's current identities visible to the
+// apply goroutine for filtering watch events.
+func (c *conn) publishIDs() {
+	ids := append([]jute.Id(nil), c.ids...)
+	c.authIDs.Store(&ids)
 }
 
 // readLoop decodes frames into requests until the connection fails. It
@@ -317,8 +330,27 @@ func (c *conn) writeLoop() {
 	}
 }
 
-// Notify queues a watch notification (watch.Watcher). It never blocks.
-func (c *conn) Notify(typ protocol.EventType, path string, zxid int64) {
+// Notify queues a watch notification (watch.Watcher); it is called by the
+// apply goroutine, which wakes the writer once the transaction's events are
+// all queued (Server.kickNotified). It never blocks. An event about a node
+// this connection may not READ is dropped.
+func (c *conn) Notify(typ protocol.EventType, path string, zxid int64, nodeACL []jute.ACL) {
+	if nodeACL != nil {
+		if ids := c.authIDs.Load(); ids == nil || !c.srv.policy.Check(nodeACL, protocol.PermRead, *ids) {
+			return
+		}
+	}
+	c.out.pushQuiet(eventFrame(typ, path, zxid))
+	c.srv.noteNotified(c)
+}
+
+// notifyNow queues an event outside the apply goroutine (SetWatches) and
+// wakes the writer.
+func (c *conn) notifyNow(typ protocol.EventType, path string) {
+	c.out.push(eventFrame(typ, path, -1), false)
+}
+
+func eventFrame(typ protocol.EventType, path string, zxid int64) []byte {
 	var e jute.Encoder
 	var off int
 	e.B, off = protocol.BeginFrame(make([]byte, 0, 32+len(path)))
@@ -327,7 +359,7 @@ func (c *conn) Notify(typ protocol.EventType, path string, zxid int64) {
 	ev := jute.WatcherEvent{Type: int32(typ), State: int32(protocol.StateSyncConnected), Path: path}
 	ev.Encode(&e)
 	protocol.EndFrame(e.B, off)
-	c.out.push(e.B, false)
+	return e.B
 }
 
 // reply builds a framed reply: the header, and the body only on success.

@@ -33,6 +33,25 @@ func (q *outQueue) push(frame []byte, closeAfter bool) bool {
 	return true
 }
 
+// pushQuiet queues a frame without waking the writer; kick wakes it. The
+// apply goroutine queues all of a transaction's events this way, so they
+// leave in one write.
+func (q *outQueue) pushQuiet(frame []byte) {
+	q.mu.Lock()
+	if !q.closed && !q.closeAfter {
+		q.frames = append(q.frames, frame)
+	}
+	q.mu.Unlock()
+}
+
+// kick wakes the writer.
+func (q *outQueue) kick() {
+	select {
+	case q.signal <- struct{}{}:
+	default:
+	}
+}
+
 // take returns everything queued and whether the connection should close
 // after writing it.
 func (q *outQueue) take(buf [][]byte) ([][]byte, bool) {

@@ -228,6 +228,7 @@ func (c *conn) auth(r *request, a *jute.AuthPacket) bool {
 	for _, id := range ids {
 		c.ids = acl.AddAuthInfo(c.ids, id)
 	}
+	c.publishIDs()
 	return c.push(&pending{req: r, frame: reply(r.xid, 0, protocol.CodeOK, nil)})
 }
 
@@ -410,16 +411,16 @@ func (c *conn) setWatches(rel int64, data, exist, child, persistent, recursive [
 		n := sm.t.Get(p)
 		switch {
 		case n == nil:
-			c.Notify(protocol.EventNodeDeleted, p, -1)
+			c.notifyNow(protocol.EventNodeDeleted, p)
 		case n.Stat.Mzxid > rel:
-			c.Notify(protocol.EventNodeDataChanged, p, -1)
+			c.notifyNow(protocol.EventNodeDataChanged, p)
 		default:
 			s.watches.AddData(p, c)
 		}
 	}
 	for _, p := range exist {
 		if sm.t.Get(p) != nil {
-			c.Notify(protocol.EventNodeCreated, p, -1)
+			c.notifyNow(protocol.EventNodeCreated, p)
 		} else {
 			s.watches.AddData(p, c)
 		}
@@ -428,9 +429,9 @@ func (c *conn) setWatches(rel int64, data, exist, child, persistent, recursive [
 		n := sm.t.Get(p)
 		switch {
 		case n == nil:
-			c.Notify(protocol.EventNodeDeleted, p, -1)
+			c.notifyNow(protocol.EventNodeDeleted, p)
 		case n.Stat.Pzxid > rel:
-			c.Notify(protocol.EventNodeChildrenChanged, p, -1)
+			c.notifyNow(protocol.EventNodeChildrenChanged, p)
 		default:
 			s.watches.AddChild(p, c)
 		}

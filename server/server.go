@@ -136,6 +136,10 @@ type Server struct {
 	listeners []net.Listener
 
 	stats serverStats
+
+	// notified lists the connections given events by the transaction being
+	// applied; only the apply goroutine touches it.
+	notified []*conn
 	state atomic.Int32 // stateServing, stateReadOnly or stateNotServing
 
 	quit chan struct{}
@@ -201,6 +205,7 @@ func New(opts Options) (*Server, error) {
 	s.sm = newStateMachine(opts.Logger, tree.Options{Policy: s.policy, ExtendedTypes: opts.ExtendedTypes}, s.watches)
 	s.sm.notifyZxid = opts.NotifyZxid
 	s.sm.sessionClosed = s.sessionClosed
+	s.sm.eventsQueued = s.kickNotified
 	s.sm.sessionCreated = func(id int64, to int32) { s.tracker.add(id, to, time.Now()) }
 	s.sm.t.SetConfig(opts.ConfigData)
 	s.ids = newSessionIDs(opts.ServerID, time.Now())
@@ -366,6 +371,26 @@ func (s *Server) bind(id int64, c *conn) {
 	if old != nil && old != c {
 		old.close()
 	}
+}
+
+// noteNotified records that c got an event in the transaction being applied.
+func (s *Server) noteNotified(c *conn) {
+	for _, have := range s.notified {
+		if have == c {
+			return
+		}
+	}
+	s.notified = append(s.notified, c)
+}
+
+// kickNotified wakes the writers of every connection that got events, once
+// the transaction's events are all queued. Called by the apply goroutine.
+func (s *Server) kickNotified() {
+	for i, c := range s.notified {
+		c.out.kick()
+		s.notified[i] = nil
+	}
+	s.notified = s.notified[:0]
 }
 
 // closeSessionConn closes the connection that holds session id, if any.

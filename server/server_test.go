@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,14 +59,36 @@ func startServer(t *testing.T, opts Options) (*Server, string) {
 	return s, l.Addr().String()
 }
 
-type zkLogger struct{ t testing.TB }
+// zkLogger sends go-zookeeper's logs to the test until the test ends; its
+// goroutines may outlive Conn.Close, and logging after the end panics.
+type zkLogger struct {
+	t    testing.TB
+	mu   *sync.Mutex
+	done *bool
+}
 
-func (l zkLogger) Printf(f string, a ...any) { l.t.Logf(f, a...) }
+func newZKLogger(t testing.TB) zkLogger {
+	l := zkLogger{t: t, mu: new(sync.Mutex), done: new(bool)}
+	t.Cleanup(func() {
+		l.mu.Lock()
+		*l.done = true
+		l.mu.Unlock()
+	})
+	return l
+}
+
+func (l zkLogger) Printf(f string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !*l.done {
+		l.t.Logf(f, a...)
+	}
+}
 
 // connect opens a go-zookeeper client and waits for its session.
 func connect(t *testing.T, addr string) *zk.Conn {
 	t.Helper()
-	c, ev, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogger(zkLogger{t}))
+	c, ev, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogger(newZKLogger(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,10 @@ type stateMachine struct {
 	sessionCreated func(id int64, timeout int32)
 	sessionClosed  func(id int64)
 
+	// eventsQueued is called after a transaction's watch events are queued
+	// (still under mu, so before any reply that shows the change).
+	eventsQueued func()
+
 	// waiters receive the results of entries this server forwarded.
 	waiters *waiters
 }
@@ -74,7 +78,10 @@ func (s *stateMachine) Apply(zxid int64, data []byte) any {
 	res := s.applyLocked(tx, e)
 	s.t.SetLastZxid(zxid)
 	for _, ev := range tx.Events {
-		s.watches.Trigger(ev.Type, ev.Path, nz)
+		s.watches.Trigger(ev.Type, ev.Path, nz, ev.ACL)
+	}
+	if len(tx.Events) > 0 && s.eventsQueued != nil {
+		s.eventsQueued()
 	}
 	s.mu.Unlock()
 	s.last.Store(zxid)

@@ -518,11 +518,22 @@ func (st *state) gotReply(s *sess, from int, xid int32) bool {
 }
 
 // barrier sends a ping and waits for its reply or the connection closing.
+// A ping that cannot even be written (the server reset the connection while
+// the client was still sending, as after an oversized frame) means the
+// connection is closing: wait for the reader to see it, so the close is
+// rendered here on every server whatever the timing of the reset.
 func (st *state) barrier(ctx context.Context, s *sess, step *Step) {
 	var err error = zkraw.ErrClosed
 	if !isDone(s.conn) {
 		wctx, cancel := context.WithTimeout(ctx, st.timeout(step))
 		err = s.conn.Ping(wctx)
+		if err != nil && !errors.Is(err, zkraw.ErrClosed) && !errors.Is(err, context.DeadlineExceeded) {
+			select {
+			case <-s.conn.Done():
+				err = zkraw.ErrClosed
+			case <-wctx.Done():
+			}
+		}
 		cancel()
 	}
 	st.flush(s, errors.Is(err, zkraw.ErrClosed))

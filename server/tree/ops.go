@@ -131,8 +131,8 @@ func (t *Tree) Create(tx *Txn, r *CreateRequest) (string, *Node, protocol.Code) 
 		}
 	})
 	tx.Events = append(tx.Events,
-		Event{protocol.EventNodeCreated, path},
-		Event{protocol.EventNodeChildrenChanged, parentPath})
+		Event{protocol.EventNodeCreated, path, n.ACL},
+		Event{protocol.EventNodeChildrenChanged, parentPath, parent.ACL})
 	return path, n, protocol.CodeOK
 }
 
@@ -233,8 +233,8 @@ func (t *Tree) remove(tx *Txn, parentPath string, parent *Node, path string, n *
 		}
 	})
 	tx.Events = append(tx.Events,
-		Event{protocol.EventNodeDeleted, path},
-		Event{protocol.EventNodeChildrenChanged, parentPath})
+		Event{protocol.EventNodeDeleted, path, n.ACL},
+		Event{protocol.EventNodeChildrenChanged, parentPath, parent.ACL})
 }
 
 // SetData applies a setData with an expected version (-1 = any).
@@ -264,7 +264,7 @@ func (t *Tree) SetData(tx *Txn, path string, data []byte, version int32) (*Node,
 		t.dataSize += int64(len(old) - len(n.Data))
 		n.Data, n.Stat = old, oldStat
 	})
-	tx.Events = append(tx.Events, Event{protocol.EventNodeDataChanged, path})
+	tx.Events = append(tx.Events, Event{protocol.EventNodeDataChanged, path, n.ACL})
 	return n, protocol.CodeOK
 }
 

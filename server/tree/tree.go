@@ -26,10 +26,14 @@ type Options struct {
 }
 
 // Event is a watch trigger produced by a write: the server turns it into
-// notifications for the watches it matches.
+// notifications for the watches it matches. ACL is that of the node the
+// event is about (the parent for NodeChildrenChanged): since ZooKeeper
+// 3.8.4/3.9.2 (CVE-2024-23944) a connection that may not READ it does not
+// get the event.
 type Event struct {
 	Type protocol.EventType
 	Path string
+	ACL  []jute.ACL
 }
 
 // Txn carries what one transaction applies with: its zxid and time (from the
@@ -143,7 +147,7 @@ func (t *Tree) Reconfig(tx *Txn, servers []byte) *Node {
 	t.dataSize += int64(len(data) - len(n.Data))
 	n.Data = data
 	n.Stat.Mzxid, n.Stat.Mtime, n.Stat.Version = tx.Zxid, tx.Time, -1
-	tx.Events = append(tx.Events, Event{protocol.EventNodeDataChanged, ConfigPath})
+	tx.Events = append(tx.Events, Event{protocol.EventNodeDataChanged, ConfigPath, n.ACL})
 	return n
 }
 

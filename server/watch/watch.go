@@ -14,13 +14,16 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/raftzk/raftzk/jute"
 	"github.com/raftzk/raftzk/protocol"
 )
 
 // Watcher receives events; it is implemented by a client connection.
 type Watcher interface {
-	// Notify queues a notification. It must not block.
-	Notify(typ protocol.EventType, path string, zxid int64)
+	// Notify queues a notification. It must not block. acl is the ACL of the
+	// node the event is about, or nil for events that are not filtered; the
+	// watcher drops the event if it may not read that node.
+	Notify(typ protocol.EventType, path string, zxid int64, acl []jute.ACL)
 }
 
 type mode uint8
@@ -93,7 +96,7 @@ func (m *Manager) AddRecursive(path string, w Watcher) {
 
 // fire notifies the watchers of path in table t and drops their one-shot
 // registrations; watchers already in seen are skipped.
-func fire(t map[string]map[Watcher]mode, path string, typ protocol.EventType, zxid int64, seen map[Watcher]struct{}) {
+func fire(t map[string]map[Watcher]mode, path string, typ protocol.EventType, zxid int64, acl []jute.ACL, seen map[Watcher]struct{}) {
 	s := t[path]
 	for w, md := range s {
 		if md&persistent == 0 {
@@ -105,7 +108,7 @@ func fire(t map[string]map[Watcher]mode, path string, typ protocol.EventType, zx
 			continue
 		}
 		seen[w] = struct{}{}
-		w.Notify(typ, path, zxid)
+		w.Notify(typ, path, zxid, acl)
 	}
 	if len(s) == 0 {
 		delete(t, path)
@@ -113,19 +116,19 @@ func fire(t map[string]map[Watcher]mode, path string, typ protocol.EventType, zx
 }
 
 // Trigger delivers an event about path to every watch it matches.
-func (m *Manager) Trigger(typ protocol.EventType, path string, zxid int64) {
+func (m *Manager) Trigger(typ protocol.EventType, path string, zxid int64, acl []jute.ACL) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	seen := make(map[Watcher]struct{})
 	switch typ {
 	case protocol.EventNodeChildrenChanged:
-		fire(m.child, path, typ, zxid, seen)
+		fire(m.child, path, typ, zxid, acl, seen)
 		return
 	case protocol.EventNodeDeleted:
-		fire(m.data, path, typ, zxid, seen)
-		fire(m.child, path, typ, zxid, seen)
+		fire(m.data, path, typ, zxid, acl, seen)
+		fire(m.child, path, typ, zxid, acl, seen)
 	default:
-		fire(m.data, path, typ, zxid, seen)
+		fire(m.data, path, typ, zxid, acl, seen)
 	}
 	if len(m.recursive) == 0 {
 		return
@@ -134,7 +137,7 @@ func (m *Manager) Trigger(typ protocol.EventType, path string, zxid int64) {
 		for w := range m.recursive[p] {
 			if _, dup := seen[w]; !dup {
 				seen[w] = struct{}{}
-				w.Notify(typ, path, zxid)
+				w.Notify(typ, path, zxid, acl)
 			}
 		}
 		if p == "/" {
