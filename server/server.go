@@ -140,7 +140,7 @@ type Server struct {
 	// notified lists the connections given events by the transaction being
 	// applied; only the apply goroutine touches it.
 	notified []*conn
-	state atomic.Int32 // stateServing, stateReadOnly or stateNotServing
+	state    atomic.Int32 // stateServing, stateReadOnly or stateNotServing
 
 	quit chan struct{}
 	wg   sync.WaitGroup
