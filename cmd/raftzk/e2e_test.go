@@ -91,6 +91,12 @@ func startBinary(t *testing.T, cfgPath, addr string, args ...string) *proc {
 // startBinaryNoWait runs `raftzk serve --config zoo.cfg` without waiting.
 func startBinaryNoWait(t *testing.T, cfgPath string, args ...string) *proc {
 	t.Helper()
+	return startBinaryEnv(t, cfgPath, nil, args...)
+}
+
+// startBinaryEnv is startBinaryNoWait with extra environment variables.
+func startBinaryEnv(t *testing.T, cfgPath string, env []string, args ...string) *proc {
+	t.Helper()
 	logPath := cfgPath + ".log"
 	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -98,6 +104,7 @@ func startBinaryNoWait(t *testing.T, cfgPath string, args ...string) *proc {
 	}
 	cmd := exec.Command(buildBinary(t), append([]string{"serve", "--config", cfgPath}, args...)...)
 	cmd.Stdout, cmd.Stderr = f, f
+	cmd.Env = append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -342,5 +349,40 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestSystemPropertiesFromJVMFlagsAndFlags: ZooKeeper's JVM system
+// properties work where users put them: JVMFLAGS, SERVER_JVMFLAGS and -D.
+func TestSystemPropertiesFromJVMFlagsAndFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		ttl  bool
+	}{
+		{"none", nil, nil, false},
+		{"JVMFLAGS", []string{"JVMFLAGS=-Xmx1g -Dzookeeper.extendedTypesEnabled=true"}, nil, true},
+		{"SERVER_JVMFLAGS", []string{"SERVER_JVMFLAGS=-Dzookeeper.extendedTypesEnabled=true"}, nil, true},
+		{"-D flag", nil, []string{"-Dzookeeper.extendedTypesEnabled=true"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			port := freePort(t)
+			addr := fmt.Sprintf("127.0.0.1:%d", port)
+			cfg := writeConfig(t, dir, port)
+			startBinaryEnv(t, cfg, tc.env, tc.args...)
+			waitUntil(t, "the server to answer", func() bool { return fourLetter(addr, "ruok") == "imok" })
+			c := dial(t, addr)
+			defer c.Close()
+			_, err := c.CreateTTL("/ttl", nil, zk.FlagTTL, zk.WorldACL(zk.PermAll), time.Minute)
+			if tc.ttl && err != nil {
+				t.Fatalf("createTTL with extended types: %v", err)
+			}
+			// go-zookeeper has no name for Unimplemented (-6).
+			if !tc.ttl && (err == nil || !strings.Contains(err.Error(), "unknown error: -6")) {
+				t.Fatalf("createTTL without extended types: %v, want Unimplemented", err)
+			}
+		})
 	}
 }
