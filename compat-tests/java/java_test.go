@@ -47,8 +47,10 @@ func TestJavaClientAndCurator(t *testing.T) {
 	}
 }
 
-// runChecks runs run.sh, reports every FAIL line as a test error and requires the summary
-// line with no failures.
+// runChecks runs run.sh and turns each of its per-check lines into a subtest of the same
+// name ("PASS name" passes, "FAIL name: reason" fails with the reason), so the test run
+// records every Java client and Curator check. It also requires exit status 0 and the summary
+// line with at least one check passed and none failed.
 func runChecks(t *testing.T, addr string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -59,10 +61,12 @@ func runChecks(t *testing.T, addr string) {
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	out := stdout.String()
-	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "FAIL ") {
-			t.Errorf("%s", line)
-		}
+	for _, c := range parseChecks(out) {
+		t.Run(c.name, func(t *testing.T) {
+			if !c.passed {
+				t.Errorf("FAIL %s: %s", c.name, c.reason)
+			}
+		})
 	}
 	m := summaryRe.FindStringSubmatch(out)
 	if err != nil || m == nil || m[2] != "0" || m[1] == "0" {
@@ -72,10 +76,43 @@ func runChecks(t *testing.T, addr string) {
 	t.Logf("%s", m[0])
 }
 
+// check is one per-check line of run.sh's output.
+type check struct {
+	name, reason string
+	passed       bool
+}
+
+// parseChecks returns the "PASS name" and "FAIL name: reason" lines of out, in order.
+func parseChecks(out string) []check {
+	var cs []check
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimRight(line, "\r")
+		if name, ok := strings.CutPrefix(line, "PASS "); ok {
+			cs = append(cs, check{name: strings.TrimSpace(name), passed: true})
+		} else if rest, ok := strings.CutPrefix(line, "FAIL "); ok {
+			name, reason, _ := strings.Cut(rest, ": ")
+			cs = append(cs, check{name: strings.TrimSpace(name), reason: reason})
+		}
+	}
+	return cs
+}
+
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+func TestParseChecks(t *testing.T) {
+	out := "PASS zk.connect\nFAIL zk.create.ttl: KeeperException: x: y [ZkApiChecks.java:10]\n1 passed, 1 failed\n"
+	got := parseChecks(out)
+	want := []check{
+		{name: "zk.connect", passed: true},
+		{name: "zk.create.ttl", reason: "KeeperException: x: y [ZkApiChecks.java:10]"},
+	}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("parseChecks = %+v, want %+v", got, want)
+	}
 }
