@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -309,47 +310,18 @@ func TestServer_BadInputHurtsOnlyThatConnection(t *testing.T) {
 
 func TestServer_FourLetterWords(t *testing.T) {
 	_, addr := startServer(t, Options{FourLetterWords: map[string]bool{"srvr": true, "ruok": true}})
-	ask := func(w string) string {
-		nc, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer nc.Close()
-		nc.Write([]byte(w))
-		nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-		var out []byte
-		buf := make([]byte, 4096)
-		for {
-			n, err := nc.Read(buf)
-			out = append(out, buf[:n]...)
-			if err != nil {
-				return string(out)
-			}
-		}
-	}
-	if got := ask("ruok"); got != "imok" {
+	if got := fourLetter(t, addr, "ruok"); got != "imok" {
 		t.Fatalf("ruok: %q", got)
 	}
-	if got := ask("mntr"); got != "mntr is not executed because it is not in the whitelist.\n" {
+	if got := fourLetter(t, addr, "mntr"); got != "mntr is not executed because it is not in the whitelist.\n" {
 		t.Fatalf("mntr: %q", got)
 	}
-	srvr := ask("srvr")
+	srvr := fourLetter(t, addr, "srvr")
 	for _, want := range []string{"Zookeeper version: ", "Mode: standalone\n", "Node count: 5\n"} {
-		if !contains(srvr, want) {
+		if !strings.Contains(srvr, want) {
 			t.Fatalf("srvr lacks %q:\n%s", want, srvr)
 		}
 	}
-}
-
-func contains(s, sub string) bool { return len(s) >= len(sub) && (s == sub || indexOf(s, sub) >= 0) }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func TestServer_MultiAndMultiRead(t *testing.T) {

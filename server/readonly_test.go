@@ -2,6 +2,7 @@ package server
 
 import (
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,23 +14,7 @@ import (
 // test proposer, so tests can cut it off from its "leader".
 func startMember(t *testing.T, readOnly bool) (*Server, *memProposer, string) {
 	t.Helper()
-	s, err := New(Options{Logger: testLogger(t), TickTime: 50 * time.Millisecond, Ensemble: true,
-		ReadOnlyMode: readOnly, FourLetterWords: map[string]bool{"*": true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newMemProposer(s.StateMachine())
-	s.Start(p)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve(l)
-	t.Cleanup(func() {
-		s.Close()
-		p.Close()
-	})
-	return s, p, l.Addr().String()
+	return startServerWith(t, Options{TickTime: 50 * time.Millisecond, Ensemble: true, ReadOnlyMode: readOnly})
 }
 
 func fourLetter(t *testing.T, addr, w string) string {
@@ -117,7 +102,7 @@ func TestServer_ReadOnlyMode(t *testing.T) {
 	if protocol.Code(h.Err) != protocol.CodeNotReadOnly {
 		t.Fatalf("write on a read-only server: %v", protocol.Code(h.Err))
 	}
-	if out := fourLetter(t, addr, "srvr"); !contains(out, "READ-ONLY mode; serving only read-only clients\n") || !contains(out, "Mode: read-only\n") {
+	if out := fourLetter(t, addr, "srvr"); !strings.Contains(out, "READ-ONLY mode; serving only read-only clients\n") || !strings.Contains(out, "Mode: read-only\n") {
 		t.Fatalf("srvr in read-only mode:\n%s", out)
 	}
 	// The quorum returns: read-only clients are closed so they reconnect read-write.

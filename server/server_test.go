@@ -32,6 +32,13 @@ func testLogger(t testing.TB) *slog.Logger {
 // startServer runs a server on 127.0.0.1:0 over the in-memory proposer.
 func startServer(t *testing.T, opts Options) (*Server, string) {
 	t.Helper()
+	s, _, addr := startServerWith(t, opts)
+	return s, addr
+}
+
+// startServerWith is startServer that also returns the proposer.
+func startServerWith(t *testing.T, opts Options) (*Server, *memProposer, string) {
+	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = testLogger(t)
 	}
@@ -56,7 +63,7 @@ func startServer(t *testing.T, opts Options) (*Server, string) {
 		s.Close()
 		p.Close()
 	})
-	return s, l.Addr().String()
+	return s, p, l.Addr().String()
 }
 
 // zkLogger sends go-zookeeper's logs to the test until the test ends; its
