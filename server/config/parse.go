@@ -324,6 +324,9 @@ func (p *parser) run(all []Entry) error {
 			c.ClientPortAddress = value
 		case "secureClientPort":
 			intField(&c.SecureClientPort)
+			if err == nil && c.SecureClientPort != 0 {
+				p.warn(e.Line, key, WarnNotUsed, "TLS client connections are not implemented yet; no secure listener is opened")
+			}
 		case "secureClientPortAddress":
 			c.SecureClientPortAddress = value
 		case "clientPortListenBacklog":
@@ -356,6 +359,9 @@ func (p *parser) run(all []Entry) error {
 			intField(&c.AutopurgeSnapRetainCount)
 		case "autopurge.purgeInterval":
 			intField(&c.AutopurgePurgeInterval)
+			if err == nil && c.AutopurgePurgeInterval != 0 {
+				p.warn(e.Line, key, WarnNotUsed, "raftzk purges old snapshots (keeping autopurge.snapRetainCount) whenever it takes one; the interval is not used")
+			}
 		case "standaloneEnabled":
 			boolField(&c.StandaloneEnabled)
 		case "reconfigEnabled":
@@ -370,8 +376,9 @@ func (p *parser) run(all []Entry) error {
 		case "metricsProvider.className":
 			c.Metrics.ClassName = value
 			switch value {
-			case DefaultMetricsProviderClassName, PrometheusMetricsProviderClass,
-				"org.apache.zookeeper.metrics.impl.NullMetricsProvider":
+			case DefaultMetricsProviderClassName, "org.apache.zookeeper.metrics.impl.NullMetricsProvider":
+			case PrometheusMetricsProviderClass:
+				p.warn(e.Line, key, WarnNotUsed, "the Prometheus endpoint is not implemented yet; metrics are served by mntr")
 			default:
 				p.warn(e.Line, key, WarnNotUsed, "raftzk cannot load Java class %s; it serves its built-in metrics", value)
 			}

@@ -108,6 +108,7 @@ func TestParse_RealWorld(t *testing.T) {
 				},
 				FourLetterWords: []string{"conf", "mntr", "ruok", "srvr"}, AdminEnabled: true, AdminPort: 9090,
 				SnapRetain: 5, PurgeInterval: 24, Metrics: PrometheusMetricsProviderClass, MetricsPort: 7001},
+			notUsed: []string{"autopurge.purgeInterval", "metricsProvider.className"},
 		},
 		{
 			name: "colon and space separators, explicit session bounds, dataLogDir",
