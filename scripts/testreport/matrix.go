@@ -69,7 +69,7 @@ var sectionOrder = []struct{ title, intro string }{
 	{"kazoo (Python)", "scripts in `compat-tests/kazoo/scripts`, system python3-kazoo"},
 	{"Java client 3.8 (zookeeper.jar)", "programs in `compat-tests/java/src` against the Debian jars"},
 	{"Curator 5.4 recipes", "Apache Curator recipes (`CuratorChecks.java`), each checked for its guarantee"},
-	{"Go client (go-zookeeper)", "Go tests with github.com/go-zookeeper/zk (and raw frames) against raftzk only: in-process in `server/`, the built binary in `cmd/raftzk`"},
+	{"Go client (go-zookeeper)", "`github.com/go-zookeeper/zk` against both servers (`compat-tests/goclient`); and Go tests with it (and raw frames) against raftzk only: in-process in `server/`, the built binary in `cmd/raftzk`"},
 	{"raftzk ensembles", "3- and 5-member raftzk ensembles as processes (`compat-tests/ensemble`), go-zookeeper clients, members killed, paused and restarted"},
 	{"Differential (raw protocol)", "the same request scripts against two servers, transcripts compared byte for byte after normalisation"},
 }
@@ -214,6 +214,18 @@ func (m *matrixDoc) place(pkg, name string) (p placement, ok bool) {
 			p.sumClient = "Java client `" + check + "`"
 		}
 		return p, true
+	case "compat-tests/goclient":
+		rest, ok := harnessSuite("TestGoClient")
+		if !ok {
+			return p, false
+		}
+		p.title = "Go client (go-zookeeper)"
+		p.client, p.sumClient = "go-zookeeper", "go-zookeeper"
+		p.summaryKey, p.sumWhat = "goclient", "`compat-tests/goclient`: every API, create modes with container and TTL reaping, watches, ACLs, multi, reconnect through a cut proxy"
+		if len(rest) > 0 {
+			p.detailKey, p.what = "goclient "+rest[0], "`"+rest[0]+"`"
+		}
+		return p, true
 	case "server", "cmd/raftzk":
 		p.title = "Go client (go-zookeeper)"
 		p.cols, p.applies = []int{colRaftzk}, []int{colRaftzk}
@@ -339,6 +351,9 @@ func (r *report) matrix(root string) *matrixDoc {
 	}
 	// Go summary rows: how many tests.
 	for _, rw := range m.summaryByTitle["Go client (go-zookeeper)"].rows {
+		if !strings.HasPrefix(rw.client, "Go `") {
+			continue
+		}
 		pkg := strings.TrimSuffix(strings.TrimPrefix(rw.client, "Go `"), "`")
 		n := 0
 		for key := range m.detailByTitle["Go client (go-zookeeper)"].index {
