@@ -35,8 +35,81 @@ type Config struct {
 // scenarios. A Runner is not safe for concurrent use.
 type Runner struct {
 	Addr  string
+	addrs []string // ensemble members; sessions are spread over them
 	cfg   Config
 	probe *zkraw.Conn
+}
+
+// NewEnsembleRunner plays scenarios against an ensemble: session n of a
+// scenario connects to addrs[n % len(addrs)], and before each step a
+// session's server is brought up to date with every zxid the scenario has
+// seen so far (by pings, which are not rendered), as a client moving between
+// servers would be. The probe session uses addrs[0].
+func NewEnsembleRunner(ctx context.Context, addrs []string, cfg Config) (*Runner, error) {
+	r, err := NewRunner(ctx, addrs[0], cfg)
+	if err != nil {
+		return nil, err
+	}
+	r.addrs = addrs
+	return r, nil
+}
+
+// addrFor returns the server the n-th session of a scenario connects to.
+func (r *Runner) addrFor(n int) string {
+	if len(r.addrs) == 0 {
+		return r.Addr
+	}
+	return r.addrs[n%len(r.addrs)]
+}
+
+// catchUp pings s until its server has applied every zxid any session of the
+// scenario has seen in a reply, so steps on different servers see each
+// other's writes in scenario order.
+func (st *state) catchUp(ctx context.Context, s *sess) {
+	if len(st.r.addrs) < 2 {
+		return
+	}
+	var want int64
+	for _, o := range st.order {
+		if o.conn != nil {
+			want = max(want, o.conn.LastZxid())
+		}
+	}
+	for _, steps := range s.src {
+		if len(steps) > 0 {
+			return // requests in flight: a ping would change where replies render
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, st.r.cfg.StepTimeout)
+	defer cancel()
+	// Writes a client never sees a zxid of (createSession, closeSession)
+	// count too: take the highest zxid any member has applied.
+	for _, a := range st.r.addrs {
+		out, err := zkraw.FourLetterWord(wctx, a, "srvr")
+		if err != nil {
+			continue
+		}
+		if i := strings.Index(out, "Zxid: 0x"); i >= 0 {
+			line := out[i+len("Zxid: 0x"):]
+			if j := strings.IndexByte(line, '\n'); j >= 0 {
+				line = line[:j]
+			}
+			if z, err := strconv.ParseInt(line, 16, 64); err == nil {
+				want = max(want, z)
+			}
+		}
+	}
+	for !isDone(s.conn) {
+		p, err := s.conn.Call(wctx, protocol.XidPing, protocol.OpPing, nil)
+		if err != nil || p.Header.Zxid >= want {
+			return
+		}
+		select {
+		case <-wctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 // NewRunner connects the probe session to addr.
@@ -95,6 +168,7 @@ type sess struct {
 	shown    bool // "closed by server" rendered
 	inherit  int64
 	src      map[int32][]*Step
+	addr     string // the server this connection went to
 }
 
 func (s *sess) lastZxid() int64 {
@@ -350,6 +424,11 @@ func (st *state) exec(ctx context.Context, step *Step) error {
 	}
 	st.flush(s)
 	switch step.Verb {
+	case "kill", "expect-event", "expect-closed":
+	default:
+		st.catchUp(ctx, s)
+	}
+	switch step.Verb {
 	case "kill":
 		s.conn.Close()
 		s.killed = true
@@ -585,9 +664,17 @@ func (st *state) connect(ctx context.Context, step *Step) error {
 			opt.LastZxidSeen = n
 		}
 	}
+	// A resumed session goes back to its base session's server: a resume
+	// on another server of an ensemble cannot close the old connection at
+	// once (it fails there later with SessionMoved), unlike a standalone
+	// server, and the scenarios are written for one server.
+	s.addr = st.r.addrFor(len(st.order))
+	if v, ok := step.Opt("resume"); ok {
+		s.addr = st.sessions[v].addr
+	}
 	st.sessions[name] = s
 	st.order = append(st.order, s)
-	c, err := zkraw.Dial(ctx, st.r.Addr, opt)
+	c, err := zkraw.Dial(ctx, s.addr, opt)
 	switch {
 	case err == nil:
 		s.conn = c
