@@ -58,6 +58,7 @@ type matrixDoc struct {
 	detailByTitle    map[string]*section
 	summaryByTitle   map[string]*section
 	kazooNames       map[string]string // Go subtest name -> check name as printed
+	javaGroupSize    map[string]int    // javaGroup -> number of checks
 	diffScenarios    int
 	knownDifferences int
 }
@@ -204,14 +205,12 @@ func (m *matrixDoc) place(pkg, name string) (p placement, ok bool) {
 			p.summaryKey, p.sumClient, p.sumWhat = p.detailKey, p.client, p.what
 			return p, true
 		}
-		// zk.create.ttl: summarised as zk.create.*
-		f := strings.SplitN(check, ".", 3)
-		if len(f) == 3 {
-			p.summaryKey = f[0] + "." + f[1]
-			p.sumClient = "Java client `" + p.summaryKey + ".*`"
-		} else {
-			p.summaryKey = check
-			p.sumClient = "Java client `" + check + "`"
+		// zk.create.ttl and zk.create2.stat are summarised as zk.create*; groups of one check
+		// together as "other calls".
+		p.summaryKey = javaGroup(check)
+		p.sumClient = "Java client `" + p.summaryKey + "*`"
+		if m.javaGroupSize[p.summaryKey] < 2 {
+			p.summaryKey, p.sumClient = "zk.other", "Java client, other calls"
 		}
 		return p, true
 	case "compat-tests/goclient":
@@ -287,6 +286,14 @@ func (r *report) matrix(root string) *matrixDoc {
 		detailByTitle:  map[string]*section{},
 		summaryByTitle: map[string]*section{},
 		kazooNames:     map[string]string{},
+		javaGroupSize:  map[string]int{},
+	}
+	seen := map[string]bool{}
+	for _, t := range r.pkgs[modulePrefix+"compat-tests/java"].tests {
+		if parts := strings.Split(t.name, "/"); len(parts) == 3 && strings.HasPrefix(parts[2], "zk.") && !seen[parts[2]] {
+			seen[parts[2]] = true
+			m.javaGroupSize[javaGroup(parts[2])]++
+		}
 	}
 	files, _ := filepath.Glob(filepath.Join(root, "compat-tests/diff/scenarios/*.zks"))
 	m.diffScenarios = len(files)
@@ -341,31 +348,24 @@ func (r *report) matrix(root string) *matrixDoc {
 		}
 		var names []string
 		for _, dr := range m.detailByTitle["Java client 3.8 (zookeeper.jar)"].rows {
-			prefix := strings.TrimSuffix(strings.TrimPrefix(rw.client, "Java client `"), ".*`")
 			name := strings.Trim(dr.what, "`")
-			if after, ok := strings.CutPrefix(name, prefix+"."); ok {
-				names = append(names, after)
+			group := "zk.other"
+			if m.javaGroupSize[javaGroup(name)] >= 2 {
+				group = javaGroup(name)
+			}
+			if !dr.suite && ("Java client `"+group+"*`" == rw.client || group == "zk.other" && rw.client == "Java client, other calls") {
+				names = append(names, strings.TrimPrefix(name, "zk."))
 			}
 		}
 		rw.what = strings.Join(names, ", ")
 	}
-	// Go summary rows: how many tests.
 	for _, rw := range m.summaryByTitle["Go client (go-zookeeper)"].rows {
-		if !strings.HasPrefix(rw.client, "Go `") {
-			continue
+		switch rw.client {
+		case "Go `server`":
+			rw.what = "tests against an in-process raftzk: sessions, watches, ACLs, multi, four-letter words, read-only mode, bad input, fuzz seeds"
+		case "Go `cmd/raftzk`":
+			rw.what = "tests against the built binary: kill -9 under writes, SIGTERM and restart, default config, ensemble reconfig"
 		}
-		pkg := strings.TrimSuffix(strings.TrimPrefix(rw.client, "Go `"), "`")
-		n := 0
-		for key := range m.detailByTitle["Go client (go-zookeeper)"].index {
-			if strings.HasPrefix(key, pkg+" ") {
-				n++
-			}
-		}
-		where := "an in-process raftzk"
-		if pkg == "cmd/raftzk" {
-			where = "the built binary (kill -9, SIGTERM, default config, ensemble reconfig)"
-		}
-		rw.what = fmt.Sprintf("%d tests against %s", n, where)
 	}
 	when := r.ended
 	if when.IsZero() {
@@ -479,4 +479,14 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// javaGroup is the group of a Java check in the summary: zk.create.ttl and zk.create2.stat are
+// both zk.create.
+func javaGroup(check string) string {
+	f := strings.SplitN(check, ".", 3)
+	if len(f) < 3 {
+		return check
+	}
+	return f[0] + "." + strings.TrimRight(f[1], "0123456789")
 }
