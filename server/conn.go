@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -201,6 +202,18 @@ func (c *conn) handshake(frame []byte) bool {
 		// Like ZooKeeper, a resume attempt first closes the connection the
 		// session has now, whether or not the attempt then succeeds.
 		s.closeSessionConn(id)
+		if s.opts.Ensemble && bytes.Equal(req.Passwd, Password(id)) {
+			// A member's view of sessions may lag the leader's (which
+			// expires them): catch up first, as ZooKeeper revalidates a
+			// resumed session with the leader.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(to)*time.Millisecond)
+			err := s.prop.Sync(ctx)
+			cancel()
+			if err != nil {
+				s.log.Info("cannot revalidate a resumed session; closing", "remote", c.remote, "session", sessionHex(id), "err", err)
+				return false
+			}
+		}
 		if !bytes.Equal(req.Passwd, Password(id)) || !s.tracker.isLive(id) {
 			resp = jute.ConnectResponse{Passwd: make([]byte, protocol.PasswordLen), HasReadOnly: req.HasReadOnly}
 			c.nc.Write(protocol.AppendConnectResponse(nil, &resp))

@@ -75,10 +75,8 @@ func (st *state) catchUp(ctx context.Context, s *sess) {
 			want = max(want, o.conn.LastZxid())
 		}
 	}
-	for _, steps := range s.src {
-		if len(steps) > 0 {
-			return // requests in flight: a ping would change where replies render
-		}
+	if s.inFlight() {
+		return // a ping would change where replies render
 	}
 	wctx, cancel := context.WithTimeout(ctx, st.r.cfg.StepTimeout)
 	defer cancel()
@@ -169,6 +167,17 @@ type sess struct {
 	inherit  int64
 	src      map[int32][]*Step
 	addr     string // the server this connection went to
+}
+
+// inFlight reports whether s has sent requests whose replies have not been
+// rendered yet.
+func (s *sess) inFlight() bool {
+	for _, steps := range s.src {
+		if len(steps) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *sess) lastZxid() int64 {
@@ -422,7 +431,11 @@ func (st *state) exec(ctx context.Context, step *Step) error {
 		st.addText(step.Text + " -> not connected")
 		return nil
 	}
-	st.flush(s)
+	// While pipelined requests are in flight, what has arrived so far depends
+	// on timing: render it at the next waiting step instead.
+	if !s.inFlight() {
+		st.flush(s)
+	}
 	switch step.Verb {
 	case "kill", "expect-event", "expect-closed":
 	default:
