@@ -73,8 +73,9 @@ type report struct {
 	tests   map[string]*test // key pkg + " " + name
 	started time.Time
 	ended   time.Time
-	// knownDifferences counts the differences TestDifferential logged as known.
-	knownDifferences int
+	// knownDifferences counts the differences each top-level test (TestDifferential) logged as
+	// known.
+	knownDifferences map[string]int
 }
 
 func main() {
@@ -84,7 +85,7 @@ func main() {
 	root := flag.String("root", ".", "the repository `dir` (for git and the differential scenarios)")
 	flag.Parse()
 
-	r := &report{verbose: *verbose, out: os.Stdout, pkgs: map[string]*pkgState{}, tests: map[string]*test{}}
+	r := &report{verbose: *verbose, out: os.Stdout, pkgs: map[string]*pkgState{}, tests: map[string]*test{}, knownDifferences: map[string]int{}}
 	if err := r.read(os.Stdin); err != nil {
 		fmt.Fprintln(os.Stderr, "testreport:", err)
 		os.Exit(2)
@@ -195,8 +196,8 @@ func (r *report) handle(e *event) {
 	t := r.test(e.Package, e.Test)
 	switch e.Action {
 	case "output":
-		if strings.HasPrefix(e.Test, "TestDifferential") && strings.Contains(e.Output, "known difference (") {
-			r.knownDifferences++
+		if strings.Contains(e.Output, "known difference (") {
+			r.knownDifferences[strings.SplitN(e.Test, "/", 2)[0]]++
 		}
 		if r.verbose {
 			fmt.Fprint(r.out, e.Output)

@@ -39,7 +39,7 @@ not json
 
 func TestReport(t *testing.T) {
 	var out bytes.Buffer
-	r := &report{out: &out, pkgs: map[string]*pkgState{}, tests: map[string]*test{}}
+	r := &report{out: &out, pkgs: map[string]*pkgState{}, tests: map[string]*test{}, knownDifferences: map[string]int{}}
 	if err := r.read(strings.NewReader(sample)); err != nil {
 		t.Fatal(err)
 	}

@@ -53,14 +53,13 @@ func (s *section) row(key, client, what string, suite bool, applies []int) *row 
 
 // matrixDoc is the detailed matrix (every check) and the summary (checks grouped).
 type matrixDoc struct {
-	header           string
-	detail, summary  []*section
-	detailByTitle    map[string]*section
-	summaryByTitle   map[string]*section
-	kazooNames       map[string]string // Go subtest name -> check name as printed
-	javaGroupSize    map[string]int    // javaGroup -> number of checks
-	diffScenarios    int
-	knownDifferences int
+	header          string
+	detail, summary []*section
+	detailByTitle   map[string]*section
+	summaryByTitle  map[string]*section
+	kazooNames      map[string]string // Go subtest name -> check name as printed
+	javaGroupSize   map[string]int    // javaGroup -> number of checks
+	diffScenarios   int
 }
 
 // Section titles, in the order shown.
@@ -244,16 +243,22 @@ func (m *matrixDoc) place(pkg, name string) (p placement, ok bool) {
 		return p, true
 	case "compat-tests/diff":
 		p.title = "Differential (raw protocol)"
+		p.detailKey, p.summaryKey = "scenarios", "scenarios"
+		p.client, p.sumClient = "zkraw (Go, raw frames)", "zkraw (Go, raw frames)"
 		switch parts[0] {
 		case "TestSelfCheck":
 			p.cols = []int{colZooKeeper}
 		case "TestDifferential":
 			p.cols = []int{colRaftzk}
+		case "TestDifferentialEnsemble":
+			p.cols, p.applies = []int{colRaftzk}, []int{colRaftzk}
+			p.detailKey, p.summaryKey = "ensemble", "ensemble"
+			p.what = "the same scenarios against Apache ZooKeeper and a 3-server raftzk ensemble, sessions spread over the servers (TestDifferentialEnsemble)"
+			p.sumWhat = p.what
+			return p, true
 		default:
 			return p, false
 		}
-		p.detailKey, p.summaryKey = "scenarios", "scenarios"
-		p.client, p.sumClient = "zkraw (Go, raw frames)", "zkraw (Go, raw frames)"
 		p.what = "scripted scenarios (`compat-tests/diff/scenarios`) and seeded random request sequences; Apache ZooKeeper column: two Apache ZooKeeper servers agree (TestSelfCheck), raftzk column: raftzk agrees with Apache ZooKeeper (TestDifferential)"
 		if m.diffScenarios > 0 {
 			p.what = strconv.Itoa(m.diffScenarios) + " " + p.what
@@ -297,7 +302,6 @@ func (r *report) matrix(root string) *matrixDoc {
 	}
 	files, _ := filepath.Glob(filepath.Join(root, "compat-tests/diff/scenarios/*.zks"))
 	m.diffScenarios = len(files)
-	m.knownDifferences = r.knownDifferences
 	scripts, _ := filepath.Glob(filepath.Join(root, "compat-tests/kazoo/scripts/*.py"))
 	for _, s := range scripts {
 		b, err := os.ReadFile(s)
@@ -335,10 +339,15 @@ func (r *report) matrix(root string) *matrixDoc {
 			}
 		}
 	}
-	if m.knownDifferences > 0 {
-		if rw := m.detailByTitle["Differential (raw protocol)"].index["scenarios"]; rw != nil && rw.cells[colRaftzk] != nil {
-			rw.cells[colRaftzk].note = fmt.Sprintf("%d known differences from 3.8.0, logged", m.knownDifferences)
-			m.summaryByTitle["Differential (raw protocol)"].index["scenarios"].cells[colRaftzk].note = rw.cells[colRaftzk].note
+	for test, key := range map[string]string{"TestDifferential": "scenarios", "TestDifferentialEnsemble": "ensemble"} {
+		n := r.knownDifferences[test]
+		if n == 0 {
+			continue
+		}
+		for _, secs := range []map[string]*section{m.detailByTitle, m.summaryByTitle} {
+			if rw := secs["Differential (raw protocol)"].index[key]; rw != nil && rw.cells[colRaftzk] != nil {
+				rw.cells[colRaftzk].note = fmt.Sprintf("%d known differences from 3.8.0, logged", n)
+			}
 		}
 	}
 	// Java summary rows list the checks they group.
