@@ -1,6 +1,7 @@
 package ensemble
 
 import (
+	"sync"
 	"testing"
 	"time"
 )
@@ -66,4 +67,67 @@ func TestFollowerFaults(t *testing.T) {
 	l.waitProgress(t, 50, 20*time.Second)
 	l.check(t, c)
 	c.WaitZxidsEqual(20 * time.Second)
+}
+
+// TestSyncDuringFailover loops sync+getData through a follower while the
+// leader is killed: once a new leader is elected the client must get
+// answers again well before its own read timeout (2/3 of the session
+// timeout, 6.7 s here) would rescue it from a connection the server no
+// longer answers on.
+func TestSyncDuringFailover(t *testing.T) {
+	c := Start(t, Options{Servers: 3})
+	f := c.Followers()[0]
+	cl := dial(t, "syncer", homeFirst(c, f), sessionTimeout)
+	mustCreate(t, cl, "/syncfail", []byte("x"))
+	var mu sync.Mutex
+	var oks []time.Time
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-quit:
+				return
+			default:
+			}
+			start := time.Now()
+			if _, _, err := syncGet(cl, "/syncfail"); err == nil {
+				mu.Lock()
+				oks = append(oks, start)
+				mu.Unlock()
+			} else {
+				time.Sleep(10 * time.Millisecond) // back-off after a failure
+			}
+		}
+	}()
+	defer func() { close(quit); cl.Close(); <-done }()
+	if !waitFor(10*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(oks) > 20 }) {
+		t.Fatal("no sync+read answered before the kill")
+	}
+	leader := c.Leader()
+	killed := time.Now()
+	leader.Kill()
+	nl := c.WaitLeader(10 * time.Second)
+	elected := time.Since(killed)
+	var first time.Duration
+	if !waitFor(15*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, at := range oks {
+			if at.After(killed) {
+				first = at.Sub(killed)
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Fatal("no sync+read issued after the kill succeeded within 15s")
+	}
+	t.Logf("leader %d killed; server %d elected after %v; first sync+read issued after the kill succeeded %v after it",
+		leader.ID, nl.ID, elected.Round(time.Millisecond), first.Round(time.Millisecond))
+	if limit := elected + 3*time.Second; first > limit {
+		t.Errorf("sync+read through follower %d resumed only %v after the kill (new leader after %v): "+
+			"a failed sync leaves the client connection open but unanswered until the client's read timeout", f.ID, first.Round(time.Millisecond), elected.Round(time.Millisecond))
+	}
 }

@@ -68,9 +68,15 @@ func (h *orderedHosts) Connected() {
 	h.tries = 0
 }
 
+// quietLogger drops go-zookeeper's log lines unless RAFTZK_ENSEMBLE_ZKLOG
+// is set, in which case they go to stderr with a timestamp.
 type quietLogger struct{}
 
-func (quietLogger) Printf(string, ...any) {}
+func (quietLogger) Printf(f string, a ...any) {
+	if os.Getenv("RAFTZK_ENSEMBLE_ZKLOG") != "" {
+		fmt.Fprintf(os.Stderr, "%s zk: %s\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(f, a...))
+	}
+}
 
 // client is a go-zookeeper connection that remembers its session events.
 type client struct {
@@ -189,11 +195,4 @@ func waitData(t testing.TB, c *client, path, want string, timeout time.Duration)
 	if !ok {
 		t.Fatalf("%s (%s): %s = %q, %v; want %q", c.name, c.Server(), path, got, err, want)
 	}
-}
-
-// uniq returns a fresh value for a write, so reads identify the write.
-var uniqCounter atomic.Int64
-
-func uniq(prefix string) string {
-	return fmt.Sprintf("%s-%d", prefix, uniqCounter.Add(1))
 }
