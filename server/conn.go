@@ -405,6 +405,12 @@ func (c *conn) respondLoop() {
 				continue
 			}
 		}
+		if frame == nil {
+			if p.closeAfter {
+				c.out.push(nil, true) // close after what is queued
+			}
+			continue
+		}
 		if len(frame) >= 16 {
 			z := int64(binary.BigEndian.Uint64(frame[8:16]))
 			if p.monotonic && z < sentZxid {

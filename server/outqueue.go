@@ -23,7 +23,9 @@ func (q *outQueue) push(frame []byte, closeAfter bool) bool {
 		q.mu.Unlock()
 		return false
 	}
-	q.frames = append(q.frames, frame)
+	if frame != nil {
+		q.frames = append(q.frames, frame)
+	}
 	q.closeAfter = closeAfter
 	q.mu.Unlock()
 	select {

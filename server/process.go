@@ -22,7 +22,10 @@ func (c *conn) processLoop() {
 			c.lastCxid.Store(int64(r.xid))
 		}
 		if !c.process(r) {
-			// Stop reading the rest: drain so readLoop is never stuck.
+			// Close once the replies already queued are written (a reply
+			// queued with closeAfter has done so already). Then drain, so
+			// readLoop is never stuck.
+			c.push(&pending{closeAfter: true})
 			for range c.in {
 			}
 			return
