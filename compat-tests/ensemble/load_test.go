@@ -33,7 +33,7 @@ type load struct {
 
 // startLoad starts one writer per home member; writers are stopped in
 // t.Cleanup if the test does not stop them first.
-func startLoad(t *testing.T, c *Cluster, dir string, homes []*Member) *load {
+func startLoad(t testing.TB, c *Cluster, dir string, homes []*Member) *load {
 	t.Helper()
 	setup := dial(t, "load-setup", c.Addrs(), sessionTimeout)
 	mustCreate(t, setup, dir, nil)
@@ -79,7 +79,7 @@ func (l *load) stop() {
 
 // waitProgress waits until n more writes are acknowledged than now, and
 // returns how long that took.
-func (l *load) waitProgress(t *testing.T, n int64, timeout time.Duration) time.Duration {
+func (l *load) waitProgress(t testing.TB, n int64, timeout time.Duration) time.Duration {
 	t.Helper()
 	start := time.Now()
 	target := l.acks.Load() + n
