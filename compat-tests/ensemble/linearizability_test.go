@@ -383,12 +383,12 @@ func TestLinearizability(t *testing.T) {
 		}
 	}
 
-	progress(300, "start")
+	progress(600, "start")
 	leader := c.Leader()
 	t.Logf("kill -9 leader %d", leader.ID)
 	leader.Kill()
 	killed := rec.now()
-	progress(300, "after leader kill")
+	progress(600, "after leader kill")
 	rec.mu.Lock()
 	first := int64(math.MaxInt64)
 	for _, op := range rec.ops {
@@ -399,13 +399,13 @@ func TestLinearizability(t *testing.T) {
 	rec.mu.Unlock()
 	t.Logf("first operation issued after the kill answered %v after it", time.Duration(first-killed).Round(time.Millisecond))
 	leader.Start()
-	progress(200, "after restart")
+	progress(400, "after restart")
 	f := c.Followers()[0]
 	t.Logf("SIGSTOP follower %d", f.ID)
 	f.Pause()
-	progress(300, "during pause")
+	progress(600, "during pause")
 	f.Resume()
-	progress(200, "after resume")
+	progress(400, "after resume")
 	stop()
 
 	rec.mu.Lock()
