@@ -181,10 +181,13 @@ func serve(ctx *cli.Context) error {
 		a := ens.self.Addresses[0]
 		qcfg.BindAddr = net.JoinHostPort(a.Host, strconv.Itoa(a.QuorumPort))
 		qcfg.Join = ctx.Bool("join")
-		// ZooKeeper's timeouts are in ticks; Raft's follow the tick.
-		qcfg.HeartbeatTimeout = tick / 2
-		qcfg.ElectionTimeout = tick / 2
-		qcfg.LeaderLeaseTimeout = tick / 4
+		// ZooKeeper's timeouts are in ticks; Raft's follow the tick: a
+		// quarter tick (500 ms at the usual 2000), never below 250 ms so a
+		// loaded machine does not hold spurious elections.
+		rt := max(tick/4, 250*time.Millisecond)
+		qcfg.HeartbeatTimeout = rt
+		qcfg.ElectionTimeout = rt
+		qcfg.LeaderLeaseTimeout = rt / 2
 	}
 	if err := os.MkdirAll(qcfg.Dir, 0o755); err != nil {
 		return err
