@@ -171,7 +171,11 @@ func serve(ctx *cli.Context) error {
 	qcfg.Dir = filepath.Join(cfg.DataDir, "raftzk")
 	qcfg.Logger = log
 	if cfg.SnapCount > 0 {
+		// snapCount: a snapshot every snapCount transactions, and as many
+		// kept in the log behind it; a follower further behind than that
+		// catches up from a snapshot.
 		qcfg.SnapshotThreshold = uint64(cfg.SnapCount)
+		qcfg.TrailingLogs = uint64(cfg.SnapCount)
 	}
 	// autopurge.snapRetainCount: old snapshots (and the log they cover) are
 	// purged as new ones are taken.
