@@ -133,3 +133,57 @@ func fourLetter(addr, w string) string {
 		}
 	}
 }
+
+// TestEnsembleObserver: an observer (server.N=...:observer) serves reads and
+// writes, reports Mode: observer, and the voters keep working when it dies.
+func TestEnsembleObserver(t *testing.T) {
+	ms := newMembers(t, 4)
+	lines := func(m *member) string {
+		if m.id == 4 {
+			return fmt.Sprintf("server.%d=127.0.0.1:%d:%d:observer;%d", m.id, m.quorum, m.elect, m.client)
+		}
+		return m.line()
+	}
+	for _, m := range ms {
+		var all []string
+		for _, o := range ms {
+			all = append(all, lines(o))
+		}
+		peer := "participant"
+		if m.id == 4 {
+			peer = "observer"
+		}
+		cfg := fmt.Sprintf("tickTime=500\ninitLimit=10\nsyncLimit=5\n4lw.commands.whitelist=*\npeerType=%s\ndataDir=%s\n%s\n",
+			peer, filepath.Join(m.dir, "data"), strings.Join(all, "\n"))
+		m.cfg = filepath.Join(m.dir, "zoo.cfg")
+		if err := os.WriteFile(m.cfg, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range ms {
+		m.proc = startBinary(t, m.cfg, m.addr())
+	}
+	obs := ms[3]
+	waitUntil(t, "the observer to report its mode", func() bool {
+		return strings.Contains(fourLetter(obs.addr(), "srvr"), "Mode: observer\n")
+	})
+	co := dial(t, obs.addr())
+	defer co.Close()
+	if _, err := co.Create("/via-observer", []byte("o"), 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatalf("write through the observer: %v", err)
+	}
+	c1 := dial(t, ms[0].addr())
+	defer c1.Close()
+	if _, err := c1.Sync("/via-observer"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _, err := c1.Get("/via-observer"); err != nil || string(d) != "o" {
+		t.Fatalf("read on a voter: %q %v", d, err)
+	}
+	// The observer dies: two of three voters remain, writes go on.
+	obs.proc.cmd.Process.Kill()
+	obs.proc.cmd.Wait()
+	if _, err := c1.Create("/after-observer", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatalf("write after the observer died: %v", err)
+	}
+}
