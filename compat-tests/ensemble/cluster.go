@@ -2,7 +2,6 @@ package ensemble
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -548,18 +547,7 @@ func (m *Member) Zxid() (int64, error) {
 
 // LogTail returns the last n lines of the member's log.
 func (m *Member) LogTail(n int) string {
-	b, err := os.ReadFile(m.LogPath)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return "(no log)"
-		}
-		return err.Error()
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return harness.FileTail(m.LogPath, n)
 }
 
 // waitFor polls cond every 25ms until it is true or timeout passes.

@@ -374,7 +374,13 @@ func (s *Server) LogTail(n int) string {
 	if s.LogPath == "" {
 		return "(no log: external server)"
 	}
-	b, err := os.ReadFile(s.LogPath)
+	return FileTail(s.LogPath, n)
+}
+
+// FileTail returns the last n lines of the file at path, or a note saying
+// why it cannot.
+func FileTail(path string, n int) string {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return "(no log)"
