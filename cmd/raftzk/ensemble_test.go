@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-zookeeper/zk"
+	"github.com/raftzk/raftzk/compat-tests/zkraw"
+	"github.com/raftzk/raftzk/protocol"
 )
 
 // member is one server of a test ensemble.
@@ -186,4 +189,46 @@ func TestEnsembleObserver(t *testing.T) {
 	if _, err := c1.Create("/after-observer", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
 		t.Fatalf("write after the observer died: %v", err)
 	}
+}
+
+// TestEnsembleReadOnlyMode: with readonlymode.enabled, a member cut off from
+// the quorum serves read-only clients (isro answers ro, reads work, writes
+// get NotReadOnly) and goes back to read-write when the quorum returns.
+func TestEnsembleReadOnlyMode(t *testing.T) {
+	ms := newMembers(t, 3)
+	for _, m := range ms {
+		writeMemberConfig(t, m, ms)
+		m.proc = startBinary(t, m.cfg, m.addr(), "-Dreadonlymode.enabled=true")
+	}
+	c := dial(t, ms[0].addr())
+	if _, err := c.Create("/ro", []byte("v"), 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	survivor := ms[0] // the writer's server: it has applied /ro
+	for _, m := range ms[1:] {
+		m.proc.cmd.Process.Kill()
+		m.proc.cmd.Wait()
+	}
+	waitUntil(t, "the survivor to go read-only", func() bool { return fourLetter(survivor.addr(), "isro") == "ro" })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ro, err := zkraw.Dial(ctx, survivor.addr(), zkraw.Options{Timeout: 4 * time.Second, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if !ro.Handshake().ReadOnly {
+		t.Fatal("handshake did not say read-only")
+	}
+	if got, err := ro.GetData(ctx, "/ro", false); err != nil || string(got.Data) != "v" {
+		t.Fatalf("read-only read: %+v %v", got, err)
+	}
+	if _, err := ro.SetData(ctx, "/ro", []byte("x"), -1); !errors.Is(err, protocol.CodeNotReadOnly) {
+		t.Fatalf("write on a read-only member: %v", err)
+	}
+	for _, m := range ms[1:] {
+		m.proc = startBinary(t, m.cfg, m.addr(), "-Dreadonlymode.enabled=true")
+	}
+	waitUntil(t, "the survivor to serve read-write again", func() bool { return fourLetter(survivor.addr(), "isro") == "rw" })
 }
