@@ -208,8 +208,9 @@ func (p *EnsembleProposer) reconfigLeader(session int64, cxid int32, ids []jute.
 			return nil, protocol.CodeNewConfigNoQuorum
 		}
 	}
+	self := int64(p.s.opts.ServerID)
 	for _, sv := range cur.servers {
-		if !keep[sv.ID] {
+		if !keep[sv.ID] && sv.ID != self {
 			if err := p.n.RemoveServer(ctx, uint64(sv.ID)); err != nil {
 				p.log.Warn("reconfig: removing a server failed", "server", sv.ID, "err", err)
 				return nil, protocol.CodeNewConfigNoQuorum
@@ -220,7 +221,16 @@ func (p *EnsembleProposer) reconfigLeader(session int64, cxid int32, ids []jute.
 		hdr:  jute.TxnHeader{ClientID: session, Cxid: cxid, Time: time.Now().UnixMilli(), Type: int32(protocol.OpReconfig)},
 		body: &jute.SetDataTxn{Path: tree.ConfigPath, Data: []byte(next.text()), Version: -1},
 	}
-	return p.n.ProposeAsync(e.encode()), protocol.CodeOK
+	zxid, res, err := p.n.ProposeAsync(e.encode()).Wait()
+	if err == nil && !keep[self] {
+		// The leader leaves last, once the new membership is committed:
+		// a removed leader can no longer commit anything, and Raft elects
+		// a new one among the remaining voters.
+		if rerr := p.n.RemoveServer(ctx, uint64(self)); rerr != nil {
+			p.log.Warn("reconfig: the leader could not remove itself", "err", rerr)
+		}
+	}
+	return doneFuture{zxid: zxid, res: res, err: err}, protocol.CodeOK
 }
 
 // configApplied updates the peer addresses from a newly applied membership.

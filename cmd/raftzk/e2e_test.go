@@ -46,13 +46,22 @@ func buildBinary(t *testing.T) string {
 	return binOnce.path
 }
 
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+func freePort(t *testing.T) int { return freePorts(t, 1)[0] }
+
+// freePorts returns n distinct free ports: their listeners are all held
+// open until every port is chosen, since the kernel may hand a just-closed
+// port out again.
+func freePorts(t *testing.T, n int) []int {
+	ports := make([]int, n)
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return ports
 }
 
 type proc struct {

@@ -31,9 +31,10 @@ func (m member) addr() string { return fmt.Sprintf("127.0.0.1:%d", m.client) }
 
 func newMembers(t *testing.T, n int) []*member {
 	ms := make([]*member, n)
+	ports := freePorts(t, 3*n)
 	for i := range ms {
 		dir := t.TempDir()
-		ms[i] = &member{id: i + 1, client: freePort(t), quorum: freePort(t), elect: freePort(t), dir: dir}
+		ms[i] = &member{id: i + 1, client: ports[3*i], quorum: ports[3*i+1], elect: ports[3*i+2], dir: dir}
 		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -56,6 +57,26 @@ func writeMemberConfig(t *testing.T, m *member, servers []*member) {
 	}
 }
 
+// waitSettled waits until one member reports Mode: leader and every other
+// one follower or observer.
+func waitSettled(t *testing.T, ms []*member) {
+	t.Helper()
+	waitUntil(t, "the ensemble to elect a leader", func() bool {
+		leaders := 0
+		for _, m := range ms {
+			out := fourLetter(m.addr(), "srvr")
+			switch {
+			case strings.Contains(out, "Mode: leader\n"):
+				leaders++
+			case strings.Contains(out, "Mode: follower\n"), strings.Contains(out, "Mode: observer\n"):
+			default:
+				return false
+			}
+		}
+		return leaders == 1
+	})
+}
+
 const superFlag = "-Dzookeeper.DigestAuthenticationProvider.superDigest=super:lK75jTNcA+U9vtVEw5vB51mj/w4="
 
 // TestEnsembleReconfigAddRemove forms a 3-server ensemble, joins a 4th with
@@ -67,6 +88,7 @@ func TestEnsembleReconfigAddRemove(t *testing.T) {
 		writeMemberConfig(t, m, ms[:3])
 		m.proc = startBinary(t, m.cfg, m.addr(), superFlag)
 	}
+	waitSettled(t, ms[:3])
 	writeMemberConfig(t, ms[3], ms)
 	ms[3].proc = startBinaryNoWait(t, ms[3].cfg, superFlag, "--join")
 
@@ -103,15 +125,29 @@ func TestEnsembleReconfigAddRemove(t *testing.T) {
 		t.Fatalf("write through the joined server: %v", err)
 	}
 
-	if _, err := c.IncrementalReconfig(nil, []string{"3"}, -1); err != nil {
-		t.Fatal(err)
+	// Remove the leader when it is not the client's own server (the
+	// hardest case: it must commit the new membership, then leave), else
+	// server 3.
+	gone := ms[2]
+	for _, m := range []*member{ms[0], ms[2], ms[3]} {
+		if strings.Contains(fourLetter(m.addr(), "srvr"), "Mode: leader\n") {
+			gone = m
+		}
+	}
+	t.Logf("removing server %d (leader: %v)", gone.id, strings.Contains(fourLetter(gone.addr(), "srvr"), "Mode: leader\n"))
+	if _, err := c.IncrementalReconfig(nil, []string{fmt.Sprint(gone.id)}, -1); err != nil {
+		t.Fatalf("removing server %d: %v", gone.id, err)
 	}
 	data, _, _ = c.Get("/zookeeper/config")
-	if strings.Contains(string(data), "server.3=") {
-		t.Fatalf("server 3 still listed: %q", data)
+	if strings.Contains(string(data), fmt.Sprintf("server.%d=", gone.id)) {
+		t.Fatalf("server %d still listed: %q", gone.id, data)
 	}
 	waitUntil(t, "the removed server to stop serving", func() bool {
-		return strings.Contains(fourLetter(ms[2].addr(), "srvr"), "not currently serving")
+		return strings.Contains(fourLetter(gone.addr(), "srvr"), "not currently serving")
+	})
+	waitUntil(t, "the rest to elect a leader", func() bool {
+		_, err := c.Create("/after-remove", nil, 0, zk.WorldACL(zk.PermAll))
+		return err == nil || errors.Is(err, zk.ErrNodeExists)
 	})
 	if ok, _, err := c.Exists("/via4"); !ok || err != nil {
 		t.Fatalf("write lost across reconfig: %v %v", ok, err)
@@ -166,6 +202,7 @@ func TestEnsembleObserver(t *testing.T) {
 	for _, m := range ms {
 		m.proc = startBinary(t, m.cfg, m.addr())
 	}
+	waitSettled(t, ms)
 	obs := ms[3]
 	waitUntil(t, "the observer to report its mode", func() bool {
 		return strings.Contains(fourLetter(obs.addr(), "srvr"), "Mode: observer\n")
@@ -200,6 +237,7 @@ func TestEnsembleReadOnlyMode(t *testing.T) {
 		writeMemberConfig(t, m, ms)
 		m.proc = startBinary(t, m.cfg, m.addr(), "-Dreadonlymode.enabled=true")
 	}
+	waitSettled(t, ms)
 	c := dial(t, ms[0].addr())
 	if _, err := c.Create("/ro", []byte("v"), 0, zk.WorldACL(zk.PermAll)); err != nil {
 		t.Fatal(err)
