@@ -43,6 +43,10 @@ type conn struct {
 	// watch events by them.
 	authIDs atomic.Pointer[[]jute.Id]
 
+	// kickPending is owned by the apply goroutine: c is listed in
+	// Server.notified for the transaction being applied.
+	kickPending bool
+
 	// Owned by processLoop.
 	ids       []jute.Id
 	lastWrite Future

@@ -375,18 +375,17 @@ func (s *Server) bind(id int64, c *conn) {
 
 // noteNotified records that c got an event in the transaction being applied.
 func (s *Server) noteNotified(c *conn) {
-	for _, have := range s.notified {
-		if have == c {
-			return
-		}
+	if !c.kickPending {
+		c.kickPending = true
+		s.notified = append(s.notified, c)
 	}
-	s.notified = append(s.notified, c)
 }
 
 // kickNotified wakes the writers of every connection that got events, once
 // the transaction's events are all queued. Called by the apply goroutine.
 func (s *Server) kickNotified() {
 	for i, c := range s.notified {
+		c.kickPending = false
 		c.out.kick()
 		s.notified[i] = nil
 	}

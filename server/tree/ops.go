@@ -138,6 +138,7 @@ func (t *Tree) Create(tx *Txn, r *CreateRequest) (string, *Node, protocol.Code) 
 
 func (t *Tree) unlink(path string, n *Node) {
 	delete(t.nodes, path)
+	delete(t.reapable, path)
 	t.dataSize -= int64(len(path) + len(n.Data))
 }
 

@@ -189,6 +189,7 @@ func ReadSnapshot(r io.Reader, opts Options) (*Tree, error) {
 		sessions:   make(map[int64]int32),
 		ephemerals: make(map[int64]map[string]struct{}),
 		acls:       make(map[string][]jute.ACL),
+		reapable:   make(map[string]struct{}),
 		special:    map[string]bool{"/": true, ZooKeeperPath: true, QuotaPath: true, ConfigPath: true},
 	}
 	cr := &checksumReader{r: bufio.NewReaderSize(r, 64<<10), sum: adler32.New()}
@@ -285,14 +286,12 @@ func ReadSnapshot(r io.Reader, opts Options) (*Tree, error) {
 			t.nodes["/"] = n
 			continue
 		}
-		parent, name := parentOf(path)
+		parent, _ := parentOf(path)
 		pn := t.nodes[parent]
 		if pn == nil {
 			return nil, fmt.Errorf("%w: node %q before its parent", ErrBadSnapshot, path)
 		}
-		t.nodes[path] = n
-		pn.addChild(name)
-		t.dataSize += int64(len(path) + len(n.Data))
+		t.link(path, n)
 		if KindOf(n.Stat.EphemeralOwner) == KindEphemeral {
 			t.addEphemeral(n.Stat.EphemeralOwner, path)
 		}

@@ -63,6 +63,7 @@ type Tree struct {
 	ephemerals map[int64]map[string]struct{} // session id → its ephemeral paths
 	special    map[string]bool               // paths that cannot be deleted
 	acls       map[string][]jute.ACL         // interned ACL lists
+	reapable   map[string]struct{}           // containers and TTL nodes
 	lastZxid   int64
 	dataSize   int64
 }
@@ -89,6 +90,7 @@ func New(opts Options) *Tree {
 		sessions:   make(map[int64]int32),
 		ephemerals: make(map[int64]map[string]struct{}),
 		acls:       make(map[string][]jute.ACL),
+		reapable:   make(map[string]struct{}),
 		special:    map[string]bool{"/": true, ZooKeeperPath: true, QuotaPath: true, ConfigPath: true},
 	}
 	open := t.intern(OpenACL)
@@ -105,6 +107,9 @@ func (t *Tree) link(path string, n *Node) {
 	t.nodes[path] = n
 	t.nodes[parent].addChild(name)
 	t.dataSize += int64(len(path) + len(n.Data))
+	if k := KindOf(n.Stat.EphemeralOwner); k == KindContainer || k == KindTTL {
+		t.reapable[path] = struct{}{}
+	}
 }
 
 func aclKey(acl []jute.ACL) string {
@@ -252,10 +257,11 @@ func (t *Tree) Walk(f func(path string, n *Node)) {
 // that are empty and untouched for longer than their TTL, as of now (ms).
 func (t *Tree) ReapCandidates(now, maxNeverUsed int64, limit int) []string {
 	var out []string
-	for p, n := range t.nodes {
+	for p := range t.reapable {
 		if len(out) >= limit {
 			break
 		}
+		n := t.nodes[p]
 		if len(n.children) > 0 {
 			continue
 		}
