@@ -119,7 +119,9 @@ func (p *EnsembleProposer) Propose(data []byte) Future {
 func (p *EnsembleProposer) Reconfig(session int64, cxid int32, ids []jute.Id, req *jute.ReconfigRequest) Future {
 	if p.n.IsLeader() {
 		f := &asyncFuture{done: make(chan struct{})}
+		p.wg.Add(1)
 		go func() {
+			defer p.wg.Done()
 			defer close(f.done)
 			f.zxid, f.res, f.err = p.reconfigOrError(session, cxid, ids, req).Wait()
 		}()
@@ -496,9 +498,14 @@ func (p *EnsembleProposer) servePeer(nc net.Conn) {
 		close(pending)
 		<-done
 	}()
+	connDone := make(chan struct{})
+	defer close(connDone)
 	go func() {
-		<-p.quit
-		nc.Close()
+		select {
+		case <-p.quit:
+			nc.Close()
+		case <-connDone:
+		}
 	}()
 	fr := protocol.NewFrameReader(nc, maxPeerFrame)
 	for {
