@@ -47,19 +47,7 @@ func TestCClient(t *testing.T) {
 				srv := tg.Start(t, sc.opts)
 				t.Run(sc.name, func(t *testing.T) {
 					got := play(t, srv.Addr, sc.name)
-					golden := filepath.Join("testdata", sc.name+".golden")
-					if *update && tg.Name == harness.TargetZooKeeper {
-						if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-							t.Fatal(err)
-						}
-					}
-					want, err := os.ReadFile(golden)
-					if err != nil {
-						t.Fatalf("%v (run with -update against Apache ZooKeeper)", err)
-					}
-					if got != string(want) {
-						t.Errorf("cli_mt transcript differs from %s:\n%s", golden, lineDiff(string(want), got))
-					}
+					harness.CheckGolden(t, filepath.Join("testdata", sc.name+".golden"), got, tg.Name, "cli_mt", *update)
 				})
 			}
 		})
@@ -274,22 +262,3 @@ func (n *normaliser) block(raw []string) string {
 }
 
 // lineDiff shows the first differing lines with some context.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	i := 0
-	for i < len(w) && i < len(g) && w[i] == g[i] {
-		i++
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "first difference at line %d\n", i+1)
-	for j := max(0, i-5); j < i; j++ {
-		fmt.Fprintf(&b, "  %s\n", w[j])
-	}
-	for j := i; j < min(len(w), i+8); j++ {
-		fmt.Fprintf(&b, "- %s\n", w[j])
-	}
-	for j := i; j < min(len(g), i+8); j++ {
-		fmt.Fprintf(&b, "+ %s\n", g[j])
-	}
-	return b.String()
-}
