@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/jute/jutetest"
 )
 
 // TestDecode_ClaimedLengthsDoNotAllocate takes one real encoding of every
@@ -27,10 +28,10 @@ func TestDecode_ClaimedLengthsDoNotAllocate(t *testing.T) {
 			for _, huge := range []uint32{1 << 30, 1<<31 - 1} {
 				in := append([]byte(nil), b...)
 				binary.BigEndian.PutUint32(in[off:], huge)
-				before := heapAllocBytes()
+				before := jutetest.HeapAllocBytes()
 				d := jute.NewDecoder(in)
 				r.new().Decode(&d)
-				if got := heapAllocBytes() - before; got > allocBound(len(in)) {
+				if got := jutetest.HeapAllocBytes() - before; got > jutetest.AllocBound(len(in)) {
 					t.Fatalf("%s: length %d at offset %d of %d bytes: allocated %d bytes", r.name, huge, off, len(in), got)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/jute/jutetest"
 )
 
 // Fuzz targets for every decoder in the package. CI runs them as plain tests
@@ -141,7 +142,7 @@ func FuzzRecord(f *testing.F) {
 		f.Add(uint8(i), []byte{0, 0, 0, 1, 0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
 	}
 	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
-		checkRecord(t, data, records[int(kind)%len(records)].new)
+		jutetest.CheckRecord(t, data, records[int(kind)%len(records)].new)
 	})
 }
 
@@ -152,7 +153,7 @@ func FuzzTxn(f *testing.F) {
 		f.Add(x)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkRecord(t, data, func() jute.Record { return &txnEntry{} })
+		jutetest.CheckRecord(t, data, func() jute.Record { return &txnEntry{} })
 		var x txnEntry
 		if jute.Unmarshal(data, &x) != nil {
 			return
@@ -160,7 +161,7 @@ func FuzzTxn(f *testing.F) {
 		if m, ok := x.Body.(*jute.MultiTxn); ok {
 			for _, sub := range m.Txns {
 				if rec := txnRecord(sub.Type); rec != nil {
-					checkRecord(t, sub.Data, func() jute.Record { return txnRecord(sub.Type) })
+					jutetest.CheckRecord(t, sub.Data, func() jute.Record { return txnRecord(sub.Type) })
 				}
 			}
 		}
@@ -175,7 +176,7 @@ func FuzzWatcherEvent(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkRecord(t, data, func() jute.Record { return &jute.WatcherEvent{} })
+		jutetest.CheckRecord(t, data, func() jute.Record { return &jute.WatcherEvent{} })
 	})
 }
 
@@ -185,7 +186,7 @@ func FuzzReplyHeader(f *testing.F) {
 		f.Add(p)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkRecord(t, data, func() jute.Record { return &jute.ReplyHeader{} })
+		jutetest.CheckRecord(t, data, func() jute.Record { return &jute.ReplyHeader{} })
 	})
 }
 
@@ -197,7 +198,7 @@ func FuzzConnect(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkRecord(t, data, func() jute.Record { return &jute.ConnectRequest{} })
-		checkRecord(t, data, func() jute.Record { return &jute.ConnectResponse{} })
+		jutetest.CheckRecord(t, data, func() jute.Record { return &jute.ConnectRequest{} })
+		jutetest.CheckRecord(t, data, func() jute.Record { return &jute.ConnectResponse{} })
 	})
 }

@@ -1,14 +1,13 @@
 package jute_test
 
 import (
-	"bytes"
 	"os"
 	"reflect"
 	"regexp"
-	"runtime/metrics"
 	"testing"
 
 	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/jute/jutetest"
 )
 
 // records is every record type of the package, by name: the generated ones
@@ -105,94 +104,8 @@ func TestRecordsTableComplete(t *testing.T) {
 	}
 }
 
-// heapAllocBytes is the cumulative heap allocation of the process. It is
-// cheap to read (no stop-the-world) and exact for large objects, which is
-// what a decoder trusting a claimed length would allocate.
-func heapAllocBytes() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// allocBound is the most a decode of n input bytes may allocate: the decoded
-// values are at most a small multiple of the input (a 4-byte string header
-// becomes a 16-byte Go string, a 12-byte ACL a 40-byte struct), plus slack
-// for the imprecision of the runtime counter on small objects.
-func allocBound(n int) uint64 { return 1<<20 + 64*uint64(n) }
-
-// checkRecord is the property every decoder must have: no panic; allocation
-// bounded by the input, not by lengths the input claims; and for what decoded,
-// encode reproduces a record that decodes to the same value (null vectors and
-// strings come back empty), uses as many bytes as were consumed, and
-// re-encodes to the same bytes.
-func checkRecord(t *testing.T, data []byte, newRec func() jute.Record) {
-	t.Helper()
-	x1 := newRec()
-	before := heapAllocBytes()
-	d := jute.NewDecoder(data)
-	x1.Decode(&d)
-	if got := heapAllocBytes() - before; got > allocBound(len(data)) {
-		t.Fatalf("decoding %d bytes into %T allocated %d bytes", len(data), x1, got)
-	}
-	if d.Err() != nil {
-		return
-	}
-	e1 := jute.Marshal(x1)
-	if len(e1) != d.Offset() {
-		t.Fatalf("%T: decoded %d bytes, encodes to %d", x1, d.Offset(), len(e1))
-	}
-	x2 := newRec()
-	if err := jute.Unmarshal(e1, x2); err != nil {
-		t.Fatalf("%T: re-decode: %v", x1, err)
-	}
-	if !equalModNull(reflect.ValueOf(x1), reflect.ValueOf(x2)) {
-		t.Fatalf("%T: decode(encode(x)) != x\n x  %+v\n x' %+v", x1, x1, x2)
-	}
-	if e2 := jute.Marshal(x2); !bytes.Equal(e1, e2) {
-		t.Fatalf("%T: encoding is not a fixpoint", x1)
-	}
-}
-
-// equalModNull is reflect.DeepEqual except that a nil vector equals an empty
-// one (jute decodes a null vector as nil and encodes nil as empty). Buffers
-// ([]byte) keep null and empty distinct: null znode data is not empty data.
-func equalModNull(a, b reflect.Value) bool {
-	if a.Kind() != b.Kind() || a.Type() != b.Type() {
-		return false
-	}
-	switch a.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if a.IsNil() || b.IsNil() {
-			return a.IsNil() == b.IsNil()
-		}
-		return equalModNull(a.Elem(), b.Elem())
-	case reflect.Struct:
-		for i := 0; i < a.NumField(); i++ {
-			if !equalModNull(a.Field(i), b.Field(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Slice:
-		if a.Type().Elem().Kind() == reflect.Uint8 {
-			return a.IsNil() == b.IsNil() && bytes.Equal(a.Bytes(), b.Bytes())
-		}
-		if a.Len() != b.Len() {
-			return false
-		}
-		for i := 0; i < a.Len(); i++ {
-			if !equalModNull(a.Index(i), b.Index(i)) {
-				return false
-			}
-		}
-		return true
-	default:
-		return a.Equal(b)
-	}
-}
-
 func TestEqualModNull(t *testing.T) {
-	eq := func(a, b any) bool { return equalModNull(reflect.ValueOf(a), reflect.ValueOf(b)) }
+	eq := jutetest.EqualModNull
 	if !eq(&jute.GetChildrenResponse{}, &jute.GetChildrenResponse{Children: []string{}}) {
 		t.Error("a nil vector must equal an empty one")
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/jute/jutetest"
 	"github.com/raftzk/raftzk/protocol"
 )
 
@@ -51,10 +52,10 @@ func TestFrameReader_RejectsBeforeAllocating(t *testing.T) {
 			if allocs > 10 {
 				t.Errorf("%v allocations", allocs)
 			}
-			before := heapAllocBytes()
+			before := jutetest.HeapAllocBytes()
 			fr := protocol.NewFrameReader(&endless{hdr: binary.BigEndian.AppendUint32(nil, tc.n)}, protocol.DefaultMaxBuffer)
 			_, _ = fr.ReadFrame()
-			if a := heapAllocBytes() - before; a > 64<<10 {
+			if a := jutetest.HeapAllocBytes() - before; a > 64<<10 {
 				t.Errorf("allocated %d bytes", a)
 			}
 		})

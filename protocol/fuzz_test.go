@@ -6,10 +6,10 @@ import (
 	"errors"
 	"io"
 	"reflect"
-	"runtime/metrics"
 	"testing"
 
 	"github.com/raftzk/raftzk/jute"
+	"github.com/raftzk/raftzk/jute/jutetest"
 	"github.com/raftzk/raftzk/protocol"
 )
 
@@ -18,85 +18,6 @@ import (
 // run one for real with e.g.
 //
 //	go test ./protocol -run='^$' -fuzz='^FuzzRequest$' -fuzztime=45s
-
-func heapAllocBytes() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// allocBound: decoded values are a small multiple of the input, plus slack
-// for the runtime counter's imprecision on small objects (large objects, what
-// trusting a claimed length would allocate, are counted exactly).
-func allocBound(n int) uint64 { return 1<<20 + 64*uint64(n) }
-
-// checkRecord: no panic; allocation bounded by the input; for what decoded,
-// decode(encode(x)) == x modulo null vectors coming back empty, the encoding
-// is as long as what was consumed, and re-encoding is a fixpoint.
-func checkRecord(t *testing.T, data []byte, newRec func() jute.Record) {
-	t.Helper()
-	x1 := newRec()
-	before := heapAllocBytes()
-	d := jute.NewDecoder(data)
-	x1.Decode(&d)
-	if got := heapAllocBytes() - before; got > allocBound(len(data)) {
-		t.Fatalf("decoding %d bytes into %T allocated %d bytes", len(data), x1, got)
-	}
-	if d.Err() != nil {
-		return
-	}
-	e1 := jute.Marshal(x1)
-	if len(e1) != d.Offset() {
-		t.Fatalf("%T: decoded %d bytes, encodes to %d", x1, d.Offset(), len(e1))
-	}
-	x2 := newRec()
-	if err := jute.Unmarshal(e1, x2); err != nil {
-		t.Fatalf("%T: re-decode: %v", x1, err)
-	}
-	if !equalModNull(reflect.ValueOf(x1), reflect.ValueOf(x2)) {
-		t.Fatalf("%T: decode(encode(x)) != x\n x  %s\n x' %s", x1, dump(x1), dump(x2))
-	}
-	if e2 := jute.Marshal(x2); !bytes.Equal(e1, e2) {
-		t.Fatalf("%T: encoding is not a fixpoint", x1)
-	}
-}
-
-// equalModNull is reflect.DeepEqual except that a nil vector equals an empty
-// one; buffers keep null and empty distinct.
-func equalModNull(a, b reflect.Value) bool {
-	if a.Kind() != b.Kind() || a.Type() != b.Type() {
-		return false
-	}
-	switch a.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if a.IsNil() || b.IsNil() {
-			return a.IsNil() == b.IsNil()
-		}
-		return equalModNull(a.Elem(), b.Elem())
-	case reflect.Struct:
-		for i := 0; i < a.NumField(); i++ {
-			if !equalModNull(a.Field(i), b.Field(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Slice:
-		if a.Type().Elem().Kind() == reflect.Uint8 {
-			return a.IsNil() == b.IsNil() && bytes.Equal(a.Bytes(), b.Bytes())
-		}
-		if a.Len() != b.Len() {
-			return false
-		}
-		for i := 0; i < a.Len(); i++ {
-			if !equalModNull(a.Index(i), b.Index(i)) {
-				return false
-			}
-		}
-		return true
-	default:
-		return a.Equal(b)
-	}
-}
 
 var errNoSuchOp = errors.New("no such op")
 
@@ -180,7 +101,7 @@ func FuzzFrameReader(f *testing.F) {
 	f.Add([]byte{0, 0, 0x10, 0x01, 1, 2, 3}, []byte{2})
 	f.Fuzz(func(t *testing.T, stream, splits []byte) {
 		const max = 4096
-		before := heapAllocBytes()
+		before := jutetest.HeapAllocBytes()
 		fr := protocol.NewFrameReader(&chunkReader{b: stream, sizes: splits}, max)
 		rest := stream
 		for {
@@ -203,7 +124,7 @@ func FuzzFrameReader(f *testing.F) {
 				if !errors.Is(err, protocol.ErrFrameTooLarge) {
 					t.Fatalf("length %d: %v", n, err)
 				}
-				if a := heapAllocBytes() - before; a > allocBound(len(stream)) {
+				if a := jutetest.HeapAllocBytes() - before; a > jutetest.AllocBound(len(stream)) {
 					t.Fatalf("allocated %d bytes", a)
 				}
 				return
@@ -252,9 +173,9 @@ func FuzzDecodeConnect(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, frame []byte) {
-		before := heapAllocBytes()
+		before := jutetest.HeapAllocBytes()
 		r, err := protocol.DecodeConnect(frame)
-		if a := heapAllocBytes() - before; a > allocBound(len(frame)) {
+		if a := jutetest.HeapAllocBytes() - before; a > jutetest.AllocBound(len(frame)) {
 			t.Fatalf("allocated %d bytes", a)
 		}
 		if err != nil {
@@ -292,7 +213,7 @@ func FuzzRequest(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, payload []byte) {
-		checkRecord(t, payload, func() jute.Record { return &requestFrame{} })
+		jutetest.CheckRecord(t, payload, func() jute.Record { return &requestFrame{} })
 	})
 }
 
@@ -312,7 +233,7 @@ func FuzzResponse(f *testing.F) {
 		f.Add(op, g.body())
 	}
 	f.Fuzz(func(t *testing.T, op int32, payload []byte) {
-		checkRecord(t, payload, func() jute.Record { return &replyFrame{op: protocol.Op(op)} })
+		jutetest.CheckRecord(t, payload, func() jute.Record { return &replyFrame{op: protocol.Op(op)} })
 	})
 }
 
@@ -324,7 +245,7 @@ func FuzzMultiRequest(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		checkRecord(t, body, func() jute.Record { return &protocol.MultiRequest{} })
+		jutetest.CheckRecord(t, body, func() jute.Record { return &protocol.MultiRequest{} })
 	})
 }
 
@@ -336,6 +257,6 @@ func FuzzMultiResponse(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		checkRecord(t, body, func() jute.Record { return &protocol.MultiResponse{} })
+		jutetest.CheckRecord(t, body, func() jute.Record { return &protocol.MultiResponse{} })
 	})
 }
