@@ -71,8 +71,6 @@ type proc struct {
 	log  string
 }
 
-func dialTCP(addr string) (net.Conn, error) { return net.DialTimeout("tcp", addr, time.Second) }
-
 // startBinary runs `raftzk serve --config zoo.cfg` and waits until it answers.
 func startBinary(t *testing.T, cfgPath, addr string, args ...string) *proc {
 	t.Helper()
@@ -80,15 +78,8 @@ func startBinary(t *testing.T, cfgPath, addr string, args ...string) *proc {
 	p.addr = addr
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Write([]byte("ruok"))
-			buf := make([]byte, 4)
-			c.SetReadDeadline(time.Now().Add(time.Second))
-			n, _ := c.Read(buf)
-			c.Close()
-			if string(buf[:n]) == "imok" {
-				return p
-			}
+		if fourLetter(addr, "ruok") == "imok" {
+			return p
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("server did not start answering within 20s")
@@ -328,22 +319,7 @@ func TestDefaultServeRunsOnZooKeeperPortWithDefaults(t *testing.T) {
 	}
 	// Only srvr is whitelisted by default, as in ZooKeeper.
 	for word, want := range map[string]string{"srvr": "Mode: standalone\n", "stat": "stat is not executed because it is not in the whitelist.\n"} {
-		nc, err := net.Dial("tcp", "127.0.0.1:2181")
-		if err != nil {
-			t.Fatal(err)
-		}
-		nc.Write([]byte(word))
-		nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-		var got []byte
-		buf := make([]byte, 4096)
-		for {
-			n, err := nc.Read(buf)
-			got = append(got, buf[:n]...)
-			if err != nil {
-				break
-			}
-		}
-		nc.Close()
+		got := fourLetter("127.0.0.1:2181", word)
 		if !strings.Contains(string(got), want) {
 			t.Fatalf("%s answered %q, want it to contain %q", word, got, want)
 		}

@@ -154,23 +154,12 @@ func TestEnsembleReconfigAddRemove(t *testing.T) {
 	}
 }
 
+// fourLetter asks addr a four-letter word; "" if it cannot be reached.
 func fourLetter(addr, w string) string {
-	nc, err := dialTCP(addr)
-	if err != nil {
-		return ""
-	}
-	defer nc.Close()
-	nc.Write([]byte(w))
-	nc.SetReadDeadline(time.Now().Add(3 * time.Second))
-	var out []byte
-	buf := make([]byte, 4096)
-	for {
-		n, err := nc.Read(buf)
-		out = append(out, buf[:n]...)
-		if err != nil {
-			return string(out)
-		}
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	out, _ := zkraw.FourLetterWord(ctx, addr, w)
+	return out
 }
 
 // TestEnsembleObserver: an observer (server.N=...:observer) serves reads and
