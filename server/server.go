@@ -70,9 +70,6 @@ type Options struct {
 	ContainerCheckInterval time.Duration
 	ContainerMaxPerMinute  int
 	ContainerMaxNeverUsed  time.Duration
-	// NotifyZxid puts the firing transaction's zxid in notifications, as
-	// ZooKeeper 3.9 does; ZooKeeper 3.8 sends -1.
-	NotifyZxid bool
 	// ConfigData is the content of /zookeeper/config (empty standalone).
 	ConfigData []byte
 	// Ensemble and Observer tell the four-letter words this server's role.
@@ -189,7 +186,7 @@ func New(opts Options) (*Server, error) {
 		opts:      opts,
 		log:       opts.Logger,
 		watches:   watch.New(),
-		tracker:   newTracker(opts.TickTime),
+		tracker:   newTracker(opts.TickTime, opts.Ensemble),
 		conns:     make(map[*conn]struct{}),
 		perIP:     make(map[string]int),
 		bySession: make(map[int64]*conn),
@@ -203,7 +200,6 @@ func New(opts Options) (*Server, error) {
 	}
 	s.policy = pol
 	s.sm = newStateMachine(opts.Logger, tree.Options{Policy: s.policy, ExtendedTypes: opts.ExtendedTypes}, s.watches)
-	s.sm.notifyZxid = opts.NotifyZxid
 	s.sm.sessionClosed = s.sessionClosed
 	s.sm.eventsQueued = s.kickNotified
 	s.sm.sessionCreated = func(id int64, to int32) { s.tracker.add(id, to, time.Now()) }

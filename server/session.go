@@ -58,10 +58,12 @@ type tracker struct {
 	timeout  map[int64]int64
 	closing  map[int64]bool
 	touched  map[int64]struct{} // touched since the last report to the leader
+	report   bool               // collect touched (ensemble members only)
 }
 
-func newTracker(tick time.Duration) *tracker {
+func newTracker(tick time.Duration, report bool) *tracker {
 	return &tracker{
+		report:   report,
 		tick:     tick.Milliseconds(),
 		deadline: make(map[int64]int64),
 		timeout:  make(map[int64]int64),
@@ -91,7 +93,9 @@ func (t *tracker) touch(id int64, now time.Time) bool {
 		return false
 	}
 	t.deadline[id] = t.roundUp(now.UnixMilli() + to)
-	t.touched[id] = struct{}{}
+	if t.report {
+		t.touched[id] = struct{}{}
+	}
 	return true
 }
 

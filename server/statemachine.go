@@ -35,10 +35,6 @@ type stateMachine struct {
 	// after a reconfig is applied.
 	configChanged func(data []byte)
 
-	// notifyZxid chooses the zxid of notifications: ZooKeeper 3.8 sends -1,
-	// 3.9 the zxid of the transaction that fired the watch.
-	notifyZxid bool
-
 	// sessionCreated and sessionClosed are called (outside mu) after a
 	// createSession or closeSession is applied, on every replica.
 	sessionCreated func(id int64, timeout int32)
@@ -70,10 +66,9 @@ func (s *stateMachine) Apply(zxid int64, data []byte) any {
 		return &applyResult{code: protocol.CodeMarshallingError}
 	}
 	tx := &tree.Txn{Zxid: zxid, Time: e.hdr.Time, Session: e.hdr.ClientID, Ids: e.ids}
-	nz := int64(-1)
-	if s.notifyZxid {
-		nz = zxid
-	}
+	// Notifications carry zxid -1, as ZooKeeper 3.8 sends them (3.9 sends
+	// the transaction's zxid; clients do not depend on either).
+	const nz = -1
 	s.mu.Lock()
 	res := s.applyLocked(tx, e)
 	s.t.SetLastZxid(zxid)
