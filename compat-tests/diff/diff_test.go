@@ -94,33 +94,41 @@ func runScenariosOn(t *testing.T, ctx context.Context, p *Pair, allowKnown bool,
 		t.Errorf("only %d scenarios", len(scs))
 	}
 	only := os.Getenv("DIFF_SCENARIO")
+	broken := false // a runner error (not a mismatch) ends the run
 	for _, sc := range scs {
 		if only != "" && !strings.Contains(sc.Name, only) {
 			continue
 		}
-		t0 := time.Now()
-		res, err := p.Run(ctx, sc)
-		if err != nil {
-			t.Fatalf("%s: %v", sc.Name, err)
+		if broken {
+			break
 		}
-		if d := time.Since(t0); d > 3*time.Second {
-			t.Logf("%s took %v", sc.Name, d)
-		}
-		if os.Getenv("DIFF_SHOW") != "" {
-			t.Logf("%s:\n%s", sc.Name, res.A)
-		}
-		if res.Mismatch == nil {
-			continue
-		}
-		if allowKnown && sc.AllowDiffer != "" {
-			t.Logf("known difference (%s):\n%s", sc.AllowDiffer, res.Mismatch)
-			continue
-		}
-		if why, ok := also[sc.Name]; ok {
-			t.Logf("known difference (%s):\n%s", why, res.Mismatch)
-			continue
-		}
-		t.Errorf("%s", res.Mismatch)
+		// One subtest per scenario, so a failure names its scenario.
+		t.Run(sc.Name, func(t *testing.T) {
+			t0 := time.Now()
+			res, err := p.Run(ctx, sc)
+			if err != nil {
+				broken = true
+				t.Fatalf("%s: %v", sc.Name, err)
+			}
+			if d := time.Since(t0); d > 3*time.Second {
+				t.Logf("%s took %v", sc.Name, d)
+			}
+			if os.Getenv("DIFF_SHOW") != "" {
+				t.Logf("%s:\n%s", sc.Name, res.A)
+			}
+			if res.Mismatch == nil {
+				return
+			}
+			if allowKnown && sc.AllowDiffer != "" {
+				t.Logf("known difference (%s):\n%s", sc.AllowDiffer, res.Mismatch)
+				return
+			}
+			if why, ok := also[sc.Name]; ok {
+				t.Logf("known difference (%s):\n%s", why, res.Mismatch)
+				return
+			}
+			t.Errorf("%s", res.Mismatch)
+		})
 	}
 }
 

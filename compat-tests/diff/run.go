@@ -448,11 +448,26 @@ func (st *state) exec(ctx context.Context, step *Step) error {
 		st.flush(s)
 		return nil
 	case "expect-event":
+		// count=N waits for N events before rendering any: the events of one
+		// txn may arrive in one read or several, and rendering after the first
+		// would tie the rest to whichever step happens to come next.
+		n := 1
+		if v, ok := step.Opt("count"); ok {
+			var err error
+			if n, err = strconv.Atoi(v); err != nil || n < 1 {
+				return fmt.Errorf("line %d: bad count %q", step.Line, v)
+			}
+		}
 		wctx, cancel := context.WithTimeout(ctx, st.timeout(step))
 		defer cancel()
-		p, err := s.conn.WaitPacket(wctx, s.evCursor, (*zkraw.Packet).IsEvent)
+		var err error
+		for ; n > 0 && err == nil; n-- {
+			var p *zkraw.Packet
+			if p, err = s.conn.WaitPacket(wctx, s.evCursor, (*zkraw.Packet).IsEvent); err == nil {
+				s.evCursor = p.Seq + 1
+			}
+		}
 		if err == nil {
-			s.evCursor = p.Seq + 1
 			st.flush(s)
 			return nil
 		}

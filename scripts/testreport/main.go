@@ -73,6 +73,9 @@ type report struct {
 	tests   map[string]*test // key pkg + " " + name
 	started time.Time
 	ended   time.Time
+	// failures holds, for each failed test in the order they ended, its name and the first
+	// lines of its output, repeated at the end: CI logs keep only their tail.
+	failures []string
 	// knownDifferences counts the differences each top-level test (TestDifferential) logged as
 	// known.
 	knownDifferences map[string]int
@@ -109,6 +112,7 @@ func main() {
 			}
 		}
 	}
+	r.printFailures()
 	r.printCounts()
 	fmt.Printf("%d passed, %d failed, %d skipped\n", c.passed, c.failed, c.skipped)
 	if c.failed > 0 {
@@ -218,13 +222,42 @@ func (r *report) printTest(t *test) {
 	if r.verbose {
 		return
 	}
+	var head strings.Builder
+	lines := 0
 	for _, o := range t.output {
 		if strings.HasPrefix(o, "=== ") {
 			continue
 		}
 		fmt.Fprint(r.out, o)
+		if lines < failureLines {
+			head.WriteString(o)
+			lines++
+		}
 	}
 	t.output = nil
+	if r.failedAlone(t) { // a parent of failed subtests is summarised by them
+		name := strings.TrimPrefix(t.pkg, modulePrefix) + " " + t.name
+		r.failures = append(r.failures, name+"\n"+head.String())
+	}
+}
+
+// failureLines is how many lines of each failed test's output the closing summary repeats.
+const failureLines = 15
+
+// printFailures repeats the start of each failed test's output (where its first error is,
+// before any log dump) right above the counts.
+func (r *report) printFailures() {
+	if len(r.failures) == 0 {
+		return
+	}
+	fmt.Fprintln(r.out)
+	fmt.Fprintf(r.out, "== failed tests (the first %d lines of each; the full output is above)\n", failureLines)
+	for _, f := range r.failures {
+		fmt.Fprint(r.out, "--- ", f)
+		if !strings.HasSuffix(f, "\n") {
+			fmt.Fprintln(r.out)
+		}
+	}
 }
 
 // finish counts subtests and marks what never ended: tests of packages that ended without a

@@ -54,6 +54,16 @@ func TestReport(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
+	r.printFailures()
+	sum := out.String()[strings.Index(out.String(), "== failed tests"):]
+	for _, want := range []string{"--- m/a TestX/c\n    x_test.go:1: boom", "--- m/a TestY\n", "--- m/c TestHang\npanic: test timed out"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("failure summary lacks %q:\n%s", want, sum)
+		}
+	}
+	if strings.Contains(sum, "TestX\n") {
+		t.Errorf("failure summary repeats a parent whose subtest failed:\n%s", sum)
+	}
 	if strings.Contains(out.String(), "=== RUN") || strings.Contains(out.String(), "PASS\n") {
 		t.Errorf("output has passing noise:\n%s", out.String())
 	}
