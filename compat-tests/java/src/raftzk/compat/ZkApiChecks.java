@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -775,12 +776,23 @@ final class ZkApiChecks {
         other.delete(marker, -1);
         failed.expect(EventType.NodeDeleted, marker);
         // The event is delivered before the response of a later read on the same session.
+        // Watchers and asynchronous callbacks run in arrival order on the client's event
+        // thread, so a callback that sees the new data must find the watcher already called
+        // (a synchronous read returns on another thread, ahead of the event thread).
         Util.Events ordered = new Util.Events("ordered");
         zk.getData(p, ordered, null);
         other.setData(p, b("6"), -1);
-        waitFor("data 6 visible", () -> "6".equals(s(zk.getData(p, false, null))));
-        check(ordered.all.stream().anyMatch(e -> e.getType() == EventType.NodeDataChanged),
-                "watch event was delivered before the read that saw the new data");
+        AtomicReference<Boolean> eventFirst = new AtomicReference<>();
+        waitFor("data 6 visible", () -> {
+            CompletableFuture<Boolean> visible = new CompletableFuture<>();
+            zk.getData(p, false, (rc, path, c, got, st) -> {
+                boolean six = rc == 0 && "6".equals(s(got));
+                if (six) eventFirst.set(ordered.all.stream().anyMatch(e -> e.getType() == EventType.NodeDataChanged));
+                visible.complete(six);
+            }, null);
+            return visible.get(Util.WAIT_MS, TimeUnit.MILLISECONDS);
+        });
+        eq(Boolean.TRUE, eventFirst.get(), "watch event delivered before the read that saw the new data");
     }
 
     static void defaultWatcher(Ctx ctx) throws Exception {
