@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -35,6 +36,8 @@ type Node struct {
 	closeMu sync.RWMutex
 	closing bool           // guarded by closeMu
 	pending sync.WaitGroup // raft operations in flight; Add only under closeMu.RLock with !closing
+
+	suspecting atomic.Bool // SuspectLeader shortened the raft timeouts; restoreTimeouts runs
 
 	leaderMu      sync.Mutex
 	leaderChanged chan struct{} // closed and replaced on every leadership change; guarded by leaderMu

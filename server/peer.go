@@ -298,21 +298,58 @@ func (p *EnsembleProposer) leader() (*leaderLink, error) {
 	go func() {
 		defer p.wg.Done()
 		l.readLoop()
+		p.linkLost(l, addr)
 	}()
 	return l, nil
 }
 
+// linkLost runs when the connection to the leader has ended. If the leader
+// closed it (or it broke) and a redial fails, the leader's process is likely
+// gone, as when it was killed: the node is told so and elects at once, as a
+// ZooKeeper follower does when its leader's socket closes, instead of
+// waiting out the heartbeat timeout.
+func (p *EnsembleProposer) linkLost(l *leaderLink, addr string) {
+	l.mu.Lock()
+	err := l.err
+	l.mu.Unlock()
+	if errors.Is(err, ErrNoLeader) {
+		return // closed by this server: the leader changed, or Close
+	}
+	select {
+	case <-p.quit:
+		return
+	default:
+	}
+	nc, derr := net.DialTimeout("tcp", addr, p.s.opts.TickTime/8)
+	if derr == nil {
+		nc.Close()
+		return
+	}
+	p.log.Info("lost the connection to the leader", "leader", l.leader, "err", err, "redial", derr)
+	p.n.SuspectLeader(l.leader)
+}
+
 // touchLoop reports the sessions this server heard from to the leader, twice
-// a tick, so the leader does not expire clients of followers.
+// a tick, so the leader does not expire clients of followers. Between reports
+// it keeps a connection to the leader open, dialling a new leader within
+// linkCheck of its election: that link closing is how this server notices
+// the leader's death (linkLost).
 func (p *EnsembleProposer) touchLoop() {
 	defer p.wg.Done()
-	t := time.NewTicker(p.s.opts.TickTime / 2)
-	defer t.Stop()
+	touch := time.NewTicker(p.s.opts.TickTime / 2)
+	defer touch.Stop()
+	check := time.NewTicker(min(linkCheck, p.s.opts.TickTime/2))
+	defer check.Stop()
 	for {
 		select {
 		case <-p.quit:
 			return
-		case <-t.C:
+		case <-check.C:
+			if !p.n.IsLeader() {
+				_, _ = p.leader()
+			}
+			continue
+		case <-touch.C:
 		}
 		ids := p.s.tracker.drainTouched()
 		if len(ids) == 0 || p.n.IsLeader() {
@@ -329,6 +366,10 @@ func (p *EnsembleProposer) touchLoop() {
 		link.send(msgTouch, 0, body)
 	}
 }
+
+// linkCheck is how often a follower makes sure it has a connection to the
+// current leader.
+const linkCheck = 50 * time.Millisecond
 
 type linkReply struct {
 	zxid   int64

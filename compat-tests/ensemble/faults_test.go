@@ -1,6 +1,8 @@
 package ensemble
 
 import (
+	"bytes"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +27,20 @@ func TestLeaderKill(t *testing.T) {
 	newLeader := c.WaitLeader(10 * time.Second)
 	t.Logf("leader %d killed; server %d leads; first write issued after the kill acknowledged after %v",
 		leader.ID, newLeader.ID, l.firstAckAfter(killed).Sub(killed).Round(time.Millisecond))
+	// The survivors saw the leader's connection close, as ZooKeeper's followers
+	// do, and the lowest id among them was made a candidate at once.
+	nominee := c.Others(leader)[0]
+	for _, m := range c.Others(leader) {
+		if m.ID < nominee.ID {
+			nominee = m
+		}
+	}
+	if !waitFor(10*time.Second, func() bool {
+		b, _ := os.ReadFile(nominee.LogPath)
+		return bytes.Contains(b, []byte("nominated a successor to the lost leader"))
+	}) {
+		t.Errorf("server %d did not stand for election when leader %d died", nominee.ID, leader.ID)
+	}
 
 	leader.Start()
 	l.waitProgress(t, 100, 20*time.Second)

@@ -117,6 +117,9 @@ func (c *Cluster) rewire() {
 		}
 		for _, b := range c.members {
 			if a == b {
+				// A server reaches itself, as over TCP (quorum's
+				// SuspectLeader may nominate itself).
+				a.trans.Connect(a.addr, a.trans)
 				continue
 			}
 			if b.node == nil || c.blocked[[2]uint64{a.id, b.id}] {
