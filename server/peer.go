@@ -320,10 +320,17 @@ func (p *EnsembleProposer) linkLost(l *leaderLink, addr string) {
 		return
 	default:
 	}
-	nc, derr := net.DialTimeout("tcp", addr, p.s.opts.TickTime/8)
+	nc, derr := net.DialTimeout("tcp", addr, leaderProbe)
 	if derr == nil {
+		// A dying process closes its sockets one by one: its listening
+		// socket may still complete a connection that is reset a moment
+		// later. A leader that lives just leaves the connection silent.
+		nc.SetReadDeadline(time.Now().Add(leaderProbe))
+		_, derr = nc.Read(make([]byte, 1))
 		nc.Close()
-		return
+		if ne, ok := derr.(net.Error); ok && ne.Timeout() {
+			return
+		}
 	}
 	p.log.Info("lost the connection to the leader", "leader", l.leader, "err", err, "redial", derr)
 	p.n.SuspectLeader(l.leader)
@@ -366,6 +373,10 @@ func (p *EnsembleProposer) touchLoop() {
 		link.send(msgTouch, 0, body)
 	}
 }
+
+// leaderProbe bounds the redial of a leader whose link closed, and how long
+// the new connection must stay open for the leader to count as alive.
+const leaderProbe = 100 * time.Millisecond
 
 // linkCheck is how often a follower makes sure it has a connection to the
 // current leader.
