@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/go-zookeeper/zk"
+
+	"github.com/raftzk/raftzk/compat-tests/harness/freeport"
 )
 
 // These tests run the real binary the way a user does and drive it with a
@@ -48,18 +50,11 @@ func buildBinary(t *testing.T) string {
 
 func freePort(t *testing.T) int { return freePorts(t, 1)[0] }
 
-// freePorts returns n distinct free ports: their listeners are all held
-// open until every port is chosen, since the kernel may hand a just-closed
-// port out again.
+// freePorts returns n distinct free ports (see compat-tests/harness/freeport).
 func freePorts(t *testing.T, n int) []int {
-	ports := make([]int, n)
-	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		ports[i] = l.Addr().(*net.TCPAddr).Port
+	ports, err := freeport.Ports(n)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return ports
 }

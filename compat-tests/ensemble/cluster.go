@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/raftzk/raftzk/compat-tests/harness"
+	"github.com/raftzk/raftzk/compat-tests/harness/freeport"
 )
 
 // Options configure an ensemble started by Start.
@@ -113,7 +114,7 @@ func Start(t testing.TB, opts Options) *Cluster {
 		t.Fatalf("ensemble: unknown target %q", target)
 	}
 
-	ports, err := freePorts(3 * n)
+	ports, err := freeport.Ports(3 * n)
 	if err != nil {
 		t.Fatalf("ensemble: free ports: %v", err)
 	}
@@ -191,27 +192,6 @@ func zooKeeperArgv(t testing.TB) []string {
 	return []string{java, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
 		"-Dzookeeper.jmx.log4j.disable=true", "-Dzookeeper.admin.enableServer=false",
 		"-cp", zkJar + ":" + slf4j, "org.apache.zookeeper.server.quorum.QuorumPeerMain"}
-}
-
-// freePorts returns n distinct free ports; the listeners are all open at
-// once, so the ports differ from each other.
-func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	var ports []int
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
 
 // Addrs returns the client addresses of the members, in id order.

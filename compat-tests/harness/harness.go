@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/raftzk/raftzk/compat-tests/harness/freeport"
 )
 
 // Target names.
@@ -231,12 +233,11 @@ func newServer(t testing.TB, target string, opts Options) *Server {
 }
 
 func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ps, err := freeport.Ports(1)
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return ps[0], nil
 }
 
 // start runs argv and waits until the server answers; it fails the test if
