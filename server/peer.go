@@ -90,27 +90,38 @@ func (p *EnsembleProposer) HasLeader() bool {
 	return ok
 }
 
-// Propose proposes data on the leader or forwards it to the leader.
+// Propose proposes data on the leader or forwards it to the leader. With no
+// leader to reach, it waits up to a tick for one (an election after a leader
+// died takes milliseconds); nothing has been sent, so the wait is safe, and
+// the session's later requests wait behind it, keeping their order.
 func (p *EnsembleProposer) Propose(data []byte) Future {
-	if p.n.IsLeader() {
-		return p.n.ProposeAsync(data)
-	}
-	key, err := entryKey(data)
+	var fut Future
+	err := p.awaitLeader(context.Background(), func() error {
+		if p.n.IsLeader() {
+			fut = p.n.ProposeAsync(data)
+			return nil
+		}
+		link, err := p.leader()
+		if err != nil {
+			return err
+		}
+		key, err := entryKey(data)
+		if err != nil {
+			return err
+		}
+		ch := p.s.sm.waiters.register(key)
+		call, err := link.call(msgForward, data)
+		if err != nil {
+			p.s.sm.waiters.cancel(key)
+			return err
+		}
+		fut = &forwardFuture{p: p, key: key, call: call, result: ch}
+		return nil
+	})
 	if err != nil {
 		return doneFuture{err: err}
 	}
-	ch := p.s.sm.waiters.register(key)
-	link, err := p.leader()
-	if err != nil {
-		p.s.sm.waiters.cancel(key)
-		return doneFuture{err: err}
-	}
-	call, err := link.call(msgForward, data)
-	if err != nil {
-		p.s.sm.waiters.cancel(key)
-		return doneFuture{err: err}
-	}
-	return &forwardFuture{p: p, key: key, call: call, result: ch}
+	return fut
 }
 
 // Reconfig carries out a reconfig: on the leader directly, from a follower
@@ -166,18 +177,26 @@ func (f *asyncFuture) Wait() (int64, any, error) {
 	return f.zxid, f.res, f.err
 }
 
-// Sync catches the local server up with the leader's applied state.
+// Sync catches the local server up with the leader's applied state. Like
+// Propose, it waits up to a tick for a leader to reach.
 func (p *EnsembleProposer) Sync(ctx context.Context) error {
-	if p.n.IsLeader() {
+	var call chan linkReply
+	err := p.awaitLeader(ctx, func() error {
+		if p.n.IsLeader() {
+			return nil
+		}
+		link, err := p.leader()
+		if err != nil {
+			return err
+		}
+		call, err = link.call(msgSync, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if call == nil {
 		_, err := p.n.Sync(ctx)
-		return err
-	}
-	link, err := p.leader()
-	if err != nil {
-		return err
-	}
-	call, err := link.call(msgSync, nil)
-	if err != nil {
 		return err
 	}
 	select {
@@ -190,6 +209,37 @@ func (p *EnsembleProposer) Sync(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// awaitLeader calls try until it succeeds or fails with other than
+// ErrNoLeader, for up to a tick (or until ctx ends or the proposer closes),
+// and returns its last error.
+func (p *EnsembleProposer) awaitLeader(ctx context.Context, try func() error) error {
+	err := try()
+	if err == nil || !errors.Is(err, ErrNoLeader) {
+		return err
+	}
+	deadline := time.NewTimer(p.s.opts.TickTime)
+	defer deadline.Stop()
+	retry := time.NewTicker(leaderRetry)
+	defer retry.Stop()
+	for {
+		select {
+		case <-retry.C:
+		case <-deadline.C:
+			return err
+		case <-ctx.Done():
+			return err
+		case <-p.quit:
+			return quorum.ErrClosed
+		}
+		if err = try(); err == nil || !errors.Is(err, ErrNoLeader) {
+			return err
+		}
+	}
+}
+
+// leaderRetry is how often a request waiting for a leader looks for one.
+const leaderRetry = 10 * time.Millisecond
 
 // Close stops the proposer's goroutines and its leader connection.
 func (p *EnsembleProposer) Close() {
@@ -424,19 +474,24 @@ func (l *leaderLink) close(err error) {
 	l.nc.Close()
 }
 
-// call sends a request and returns the channel its reply arrives on.
+// call sends a request and returns the channel its reply arrives on. An
+// error means the request was not sent (the link had died, or the write
+// failed), so it wraps ErrNoLeader: the caller may try again.
 func (l *leaderLink) call(typ byte, body []byte) (chan linkReply, error) {
 	id := l.nextID.Add(1)
 	ch := make(chan linkReply, 1)
 	l.mu.Lock()
 	if l.err != nil {
 		l.mu.Unlock()
-		return nil, l.err
+		return nil, fmt.Errorf("%w: link to leader %d closed: %v", ErrNoLeader, l.leader, l.err)
 	}
 	l.calls[id] = ch
 	l.mu.Unlock()
 	if err := l.send(typ, id, body); err != nil {
-		return nil, err
+		l.mu.Lock()
+		delete(l.calls, id)
+		l.mu.Unlock()
+		return nil, fmt.Errorf("%w: send to leader %d: %v", ErrNoLeader, l.leader, err)
 	}
 	return ch, nil
 }

@@ -2,10 +2,15 @@ package ensemble
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/go-zookeeper/zk"
 )
 
 // TestLeaderKill kills -9 the leader of a 3-server ensemble while three
@@ -145,5 +150,63 @@ func TestSyncDuringFailover(t *testing.T) {
 	if limit := elected + 3*time.Second; first > limit {
 		t.Errorf("sync+read through follower %d resumed only %v after the kill (new leader after %v): "+
 			"a failed sync leaves the client connection open but unanswered until the client's read timeout", f.ID, first.Round(time.Millisecond), elected.Round(time.Millisecond))
+	}
+}
+
+// TestWriteThroughFailover: writes and syncs a client sends through a
+// follower right after kill -9 of the leader wait for the new leader instead
+// of failing for want of one. Only a write forwarded before the follower
+// noticed the death may fail (it is in doubt: the client sees the connection
+// close, as with ZooKeeper); no follower may close a client's connection
+// because it had no leader to send a request to.
+func TestWriteThroughFailover(t *testing.T) {
+	c := Start(t, Options{Servers: 3})
+	leader := c.WaitLeader(10 * time.Second)
+	var cls []*client
+	followers := c.Others(leader)
+	for _, f := range followers {
+		cl := dial(t, fmt.Sprintf("writer@%d", f.ID), []string{f.Addr}, sessionTimeout)
+		mustCreate(t, cl, fmt.Sprintf("/wtf%d", f.ID), nil)
+		cls = append(cls, cl)
+	}
+	leader.Kill()
+	var wg sync.WaitGroup
+	for i, cl := range cls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 20 {
+				p := fmt.Sprintf("/wtf-%d-%d", i, j)
+				err := retry(20*time.Second, func() error {
+					_, err := cl.Create(p, nil, 0, acl)
+					if errors.Is(err, zk.ErrNodeExists) {
+						return nil // an in-doubt first attempt was applied
+					}
+					return err
+				})
+				if err == nil {
+					_, err = cl.Sync(p)
+				}
+				if err != nil {
+					t.Errorf("%s: %s after the kill: %v", cl.name, p, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if nl := c.WaitLeader(10 * time.Second); nl == leader {
+		t.Fatalf("leader %d still leads after its kill", leader.ID)
+	}
+	for _, f := range followers {
+		b, err := os.ReadFile(f.LogPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "closing") && strings.Contains(line, "server: no leader") {
+				t.Errorf("server %d closed a client's connection for want of a leader:\n%s", f.ID, line)
+			}
+		}
 	}
 }
