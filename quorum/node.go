@@ -37,7 +37,8 @@ type Node struct {
 	closing bool           // guarded by closeMu
 	pending sync.WaitGroup // raft operations in flight; Add only under closeMu.RLock with !closing
 
-	suspecting atomic.Bool // SuspectLeader shortened the raft timeouts; restoreTimeouts runs
+	started    atomic.Pointer[raft.Raft] // raft, once NewRaft has returned (for the transport's goroutines)
+	suspecting atomic.Bool               // SuspectLeader shortened the raft timeouts; restoreTimeouts runs
 
 	leaderMu      sync.Mutex
 	leaderChanged chan struct{} // closed and replaced on every leadership change; guarded by leaderMu
@@ -99,6 +100,9 @@ func Open(cfg Config, sm StateMachine) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if nt, ok := n.trans.(*raft.NetworkTransport); ok {
+		n.trans = &patientTransport{NetworkTransport: nt, keepTrying: n.keepReplicating}
+	}
 	cleanup = append(cleanup, func() {
 		if c, ok := n.trans.(io.Closer); ok {
 			_ = c.Close()
@@ -127,6 +131,7 @@ func Open(cfg Config, sm StateMachine) (_ *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("quorum: start raft: %w", err)
 	}
+	n.started.Store(n.raft)
 	cleanup = append(cleanup, func() {
 		_ = n.raft.Shutdown().Error()
 		close(n.stop)
