@@ -39,7 +39,7 @@ var scenarios = []struct {
 
 func TestCClient(t *testing.T) {
 	if _, err := os.Stat(cliMt); err != nil {
-		t.Skipf("cli_mt not installed (scripts/install-deps.sh): %v", err)
+		harness.MissingDep(t, "cli_mt not installed (scripts/install-deps.sh): %v", err)
 	}
 	for _, tg := range harness.Targets() {
 		t.Run(tg.Name, func(t *testing.T) {

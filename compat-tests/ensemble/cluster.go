@@ -181,12 +181,12 @@ func Start(t testing.TB, opts Options) *Cluster {
 func zooKeeperArgv(t testing.TB) []string {
 	java, err := exec.LookPath("java")
 	if err != nil {
-		t.Skipf("ensemble: java not installed (scripts/install-deps.sh): %v", err)
+		harness.MissingDep(t, "ensemble: java not installed (scripts/install-deps.sh): %v", err)
 	}
 	const zkJar, slf4j = "/usr/share/java/zookeeper.jar", "/usr/share/java/slf4j-simple.jar"
 	for _, f := range []string{zkJar, slf4j} {
 		if _, err := os.Stat(f); err != nil {
-			t.Skipf("ensemble: Apache ZooKeeper not installed (scripts/install-deps.sh): %v", err)
+			harness.MissingDep(t, "ensemble: Apache ZooKeeper not installed (scripts/install-deps.sh): %v", err)
 		}
 	}
 	return []string{java, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/raftzk/raftzk/compat-tests/harness"
 )
 
 const python = "/usr/bin/python3" // has the python3-kazoo package
@@ -25,10 +27,10 @@ const python = "/usr/bin/python3" // has the python3-kazoo package
 // lost).
 func TestLock(t *testing.T) {
 	if _, err := os.Stat(python); err != nil {
-		t.Skipf("no %s: %v", python, err)
+		harness.MissingDep(t, "no %s: %v", python, err)
 	}
 	if err := exec.Command(python, "-c", "import kazoo").Run(); err != nil {
-		t.Skipf("kazoo not installed for %s (scripts/install-deps.sh): %v", python, err)
+		harness.MissingDep(t, "kazoo not installed for %s (scripts/install-deps.sh): %v", python, err)
 	}
 	c := Start(t, Options{Servers: 3})
 	setup := dial(t, "setup", c.Addrs(), sessionTimeout)

@@ -83,3 +83,15 @@ func Main(m *testing.M) int {
 	}
 	return code
 }
+
+// MissingDep reports a missing external dependency (java, the ZooKeeper
+// jars, kazoo, cli_mt...): it skips the test, so that a developer without
+// the packages can still run the rest, or fails it when RAFTZK_REQUIRE_DEPS
+// is set, as scripts/test.sh (and so CI) sets it after installing them.
+func MissingDep(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("RAFTZK_REQUIRE_DEPS") != "" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format, args...)
+}

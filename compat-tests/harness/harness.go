@@ -127,17 +127,17 @@ const (
 )
 
 // StartZooKeeper starts a standalone Apache ZooKeeper and waits until it
-// completes a client handshake. It skips the test when java or the
-// ZooKeeper jar is not installed (scripts/install-deps.sh installs them).
+// completes a client handshake. Without java or the ZooKeeper jar
+// (scripts/install-deps.sh installs them) it reports a MissingDep.
 func StartZooKeeper(t testing.TB, opts Options) *Server {
 	t.Helper()
 	java, err := exec.LookPath("java")
 	if err != nil {
-		t.Skipf("harness: java not installed (scripts/install-deps.sh): %v", err)
+		MissingDep(t, "harness: java not installed (scripts/install-deps.sh): %v", err)
 	}
 	for _, f := range []string{zkJar, slf4jSimple} {
 		if _, err := os.Stat(f); err != nil {
-			t.Skipf("harness: Apache ZooKeeper not installed (scripts/install-deps.sh): %v", err)
+			MissingDep(t, "harness: Apache ZooKeeper not installed (scripts/install-deps.sh): %v", err)
 		}
 	}
 	s := newServer(t, TargetZooKeeper, opts)
@@ -154,16 +154,12 @@ func StartZooKeeper(t testing.TB, opts Options) *Server {
 
 // StartRaftzk builds ./cmd/raftzk (once per test process) and starts
 // "raftzk serve --config zoo.cfg -Dkey=value...", then waits until it
-// completes a client handshake.
-//
-// While the server is being written, a missing or unbuildable ./cmd/raftzk
-// skips the test with the build error instead of failing it. This is
-// temporary: once cmd/raftzk lands, a build failure should fail the suites.
+// completes a client handshake. A build failure fails the test.
 func StartRaftzk(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin, err := raftzkBinary()
 	if err != nil {
-		t.Skipf("harness: raftzk not available yet: %v", err)
+		t.Fatalf("harness: cannot build raftzk: %v", err)
 	}
 	s := newServer(t, TargetRaftzk, opts)
 	s.argv = []string{bin, "serve", "--config", s.Config}

@@ -32,11 +32,11 @@ func serverOptions() harness.Options {
 
 func TestJavaClientAndCurator(t *testing.T) {
 	if _, err := exec.LookPath("javac"); err != nil {
-		t.Skipf("javac not installed (scripts/install-deps.sh): %v", err)
+		harness.MissingDep(t, "javac not installed (scripts/install-deps.sh): %v", err)
 	}
 	for _, jar := range []string{"zookeeper.jar", "curator-recipes.jar", "curator-framework.jar", "curator-client.jar"} {
 		if _, err := os.Stat("/usr/share/java/" + jar); err != nil {
-			t.Skipf("Java client jars not installed (scripts/install-deps.sh): %v", err)
+			harness.MissingDep(t, "Java client jars not installed (scripts/install-deps.sh): %v", err)
 		}
 	}
 	for _, tg := range harness.Targets() {

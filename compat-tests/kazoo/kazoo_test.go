@@ -25,7 +25,7 @@ var summaryRe = regexp.MustCompile(`(?m)^([0-9]+) passed, ([0-9]+) failed$`)
 
 func TestKazoo(t *testing.T) {
 	if err := exec.Command(python, "-c", "import kazoo").Run(); err != nil {
-		t.Skipf("%s cannot import kazoo (scripts/install-deps.sh): %v", python, err)
+		harness.MissingDep(t, "%s cannot import kazoo (scripts/install-deps.sh): %v", python, err)
 	}
 	scripts, err := filepath.Glob(filepath.Join("scripts", "*.py"))
 	if err != nil {

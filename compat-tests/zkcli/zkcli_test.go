@@ -51,7 +51,7 @@ var scenarios = []scenario{
 
 func TestZkCli(t *testing.T) {
 	if _, err := os.Stat(zkCli); err != nil {
-		t.Skipf("zkCli.sh not installed (scripts/install-deps.sh): %v", err)
+		harness.MissingDep(t, "zkCli.sh not installed (scripts/install-deps.sh): %v", err)
 	}
 	for _, tg := range harness.Targets() {
 		t.Run(tg.Name, func(t *testing.T) {
