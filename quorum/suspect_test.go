@@ -31,6 +31,11 @@ func testSuspectLeader(t *testing.T, told uint64) {
 	if got := c.WaitLeader(); got != 1 {
 		t.Fatalf("leader = %d, want 1", got)
 	}
+	// Every server applies an entry, so the followers' logs are equal and
+	// either may win the election.
+	if _, _, err := c.Node(1).Propose(t.Context(), []byte("before")); err != nil {
+		t.Fatal(err)
+	}
 	c.Converge()
 	// A follower that suspects a server other than its leader changes nothing.
 	c.Node(2).SuspectLeader(3)
