@@ -28,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -222,23 +223,50 @@ func (r *report) printTest(t *test) {
 	if r.verbose {
 		return
 	}
-	var head strings.Builder
-	lines := 0
+	var lines []string
 	for _, o := range t.output {
 		if strings.HasPrefix(o, "=== ") {
 			continue
 		}
 		fmt.Fprint(r.out, o)
-		if lines < failureLines {
-			head.WriteString(o)
-			lines++
-		}
+		lines = append(lines, o)
 	}
 	t.output = nil
 	if r.failedAlone(t) { // a parent of failed subtests is summarised by them
 		name := strings.TrimPrefix(t.pkg, modulePrefix) + " " + t.name
-		r.failures = append(r.failures, name+"\n"+head.String())
+		r.failures = append(r.failures, name+"\n"+strings.Join(failureHead(lines), ""))
 	}
+}
+
+// testLine matches a line a test itself wrote (t.Error, t.Log: "x_test.go:12: ...")
+// or a panic, as opposed to logs a test relays from the code under test.
+var testLine = regexp.MustCompile(`^\s*(\S+_test\.go:\d+: |panic: )`)
+
+// failureHead picks up to failureLines lines of a failed test's output: the
+// lines its test files wrote, each with its indented continuation lines, or,
+// if there are none, the first lines.
+func failureHead(lines []string) []string {
+	var head []string
+	indent := -1 // indentation of the last test line while in its continuation
+	for _, l := range lines {
+		if len(head) == failureLines {
+			break
+		}
+		lead := len(l) - len(strings.TrimLeft(l, " \t"))
+		switch {
+		case testLine.MatchString(l):
+			head = append(head, l)
+			indent = lead
+		case indent >= 0 && lead > indent:
+			head = append(head, l)
+		default:
+			indent = -1
+		}
+	}
+	if len(head) == 0 {
+		head = lines[:min(len(lines), failureLines)]
+	}
+	return head
 }
 
 // failureLines is how many lines of each failed test's output the closing summary repeats.

@@ -12,7 +12,10 @@ const sample = `{"Action":"start","Package":"m/a"}
 {"Action":"output","Package":"m/a","Test":"TestX/a/b","Output":"=== RUN   TestX/a/b\n"}
 {"Action":"pass","Package":"m/a","Test":"TestX/a/b"}
 {"Action":"run","Package":"m/a","Test":"TestX/c"}
+{"Action":"output","Package":"m/a","Test":"TestX/c","Output":"    cluster.go:9: time=... a relayed log line\n"}
 {"Action":"output","Package":"m/a","Test":"TestX/c","Output":"    x_test.go:1: boom\n"}
+{"Action":"output","Package":"m/a","Test":"TestX/c","Output":"        its continuation\n"}
+{"Action":"output","Package":"m/a","Test":"TestX/c","Output":"    cluster.go:9: time=... another log line\n"}
 {"Action":"fail","Package":"m/a","Test":"TestX/c"}
 {"Action":"fail","Package":"m/a","Test":"TestX"}
 {"Action":"run","Package":"m/a","Test":"TestY"}
@@ -56,10 +59,13 @@ func TestReport(t *testing.T) {
 	}
 	r.printFailures()
 	sum := out.String()[strings.Index(out.String(), "== failed tests"):]
-	for _, want := range []string{"--- m/a TestX/c\n    x_test.go:1: boom", "--- m/a TestY\n", "--- m/c TestHang\npanic: test timed out"} {
+	for _, want := range []string{"--- m/a TestX/c\n    x_test.go:1: boom\n        its continuation\n--- ", "--- m/a TestY\n", "--- m/c TestHang\npanic: test timed out"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("failure summary lacks %q:\n%s", want, sum)
 		}
+	}
+	if strings.Contains(sum, "relayed") || strings.Contains(sum, "another log line") {
+		t.Errorf("failure summary repeats relayed log lines:\n%s", sum)
 	}
 	if strings.Contains(sum, "TestX\n") {
 		t.Errorf("failure summary repeats a parent whose subtest failed:\n%s", sum)
