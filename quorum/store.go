@@ -60,7 +60,7 @@ type StoreOptions struct {
 
 // OpenStore opens (creating if needed) the bbolt file at path.
 func OpenStore(path string, opts StoreOptions) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoFreelistSync: true, NoSync: opts.NoSync})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout, NoFreelistSync: true, NoSync: opts.NoSync, InitialMmapSize: 256 << 20})
 	if err != nil {
 		return nil, fmt.Errorf("quorum: open %s: %w", path, err)
 	}
