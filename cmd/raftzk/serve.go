@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,6 +29,7 @@ func serveCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "property", Usage: "system property key=value (also -Dkey=value; JVMFLAGS and SERVER_JVMFLAGS are read too)"},
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
 			&cli.BoolFlag{Name: "join", Usage: "join a running ensemble: wait to be added with reconfig instead of bootstrapping a new one"},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the whole run to `FILE` (for go tool pprof)"},
 		},
 		Action: serve,
 	}
@@ -115,6 +117,19 @@ func serve(ctx *cli.Context) error {
 	log, err := newLogger(ctx.String("log-level"))
 	if err != nil {
 		return err
+	}
+	if path := ctx.String("cpuprofile"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 	}
 	cfg, err := loadConfig(ctx, log)
 	if err != nil {

@@ -40,6 +40,10 @@ type Options struct {
 	// StartTimeout bounds the wait for the server to answer a ZooKeeper
 	// handshake; 0 means 60s.
 	StartTimeout time.Duration
+	// JVMFlags, when set, replace the JVM flags Apache ZooKeeper starts
+	// with (by default a small heap and the C1 compiler only, for quick
+	// start-up; benchmarks want ZooKeeper's own defaults).
+	JVMFlags []string
 }
 
 // Server is one running (or stopped) server process.
@@ -141,11 +145,14 @@ func StartZooKeeper(t testing.TB, opts Options) *Server {
 		}
 	}
 	s := newServer(t, TargetZooKeeper, opts)
-	s.argv = []string{java,
+	s.argv = []string{java}
+	if opts.JVMFlags != nil {
+		s.argv = append(s.argv, opts.JVMFlags...)
+	} else {
 		// Small heap and C1 only: a test server lives seconds, start-up dominates.
-		"-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-		"-Dzookeeper.jmx.log4j.disable=true",
+		s.argv = append(s.argv, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 	}
+	s.argv = append(s.argv, "-Dzookeeper.jmx.log4j.disable=true")
 	s.argv = append(s.argv, propertyFlags(opts.Properties)...)
 	s.argv = append(s.argv, "-cp", zkJar+":"+slf4jSimple, zkMain, s.Config)
 	s.start()
