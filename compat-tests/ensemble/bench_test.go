@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/raftzk/raftzk/compat-tests/bench"
 	"github.com/raftzk/raftzk/compat-tests/harness"
 )
 
@@ -61,6 +62,30 @@ func BenchmarkFailover(b *testing.B) {
 			b.ReportMetric(float64(took[0].Milliseconds()), "min-ms")
 			b.ReportMetric(float64(took[len(took)-1].Milliseconds()), "max-ms")
 			b.Logf("%s failovers: %v", target, took)
+		})
+	}
+}
+
+// BenchmarkEnsembleLoad runs the load of compat-tests/bench (32 sessions
+// spread evenly over the members, so two thirds of the writes are forwarded
+// by a follower) against a 3-server raftzk ensemble and a 3-server Apache
+// ZooKeeper ensemble in one run, at ZooKeeper's default timeouts. rss-MB is
+// the sum over the three members. Run it with
+//
+//	go test ./compat-tests/ensemble -run '^$' -bench EnsembleLoad -benchtime 20000x
+func BenchmarkEnsembleLoad(b *testing.B) {
+	for _, target := range []string{harness.TargetRaftzk, harness.TargetZooKeeper} {
+		b.Run(target, func(b *testing.B) {
+			c := Start(b, Options{Servers: 3, Target: target, TickTime: 2000, Config: []string{"maxClientCnxns=0"}, JVMFlags: bench.ZooKeeperJVM})
+			conns := bench.Dial(b, c.Addrs())
+			bench.Prepare(b, conns[0], "/bench")
+			var pids []int
+			for _, m := range c.Members {
+				pids = append(pids, m.Pid())
+			}
+			for _, o := range bench.Ops("/bench") {
+				b.Run(o.Name, func(b *testing.B) { bench.Run(b, conns, o, pids...) })
+			}
 		})
 	}
 }

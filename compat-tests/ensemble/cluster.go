@@ -33,6 +33,10 @@ type Options struct {
 	Config []string
 	// LeaderTimeout bounds the wait for the first leader; 0 means 60s.
 	LeaderTimeout time.Duration
+	// JVMFlags, when set, replace Apache ZooKeeper's JVM flags (by default a
+	// small heap and the serial collector, for many members on a small
+	// machine).
+	JVMFlags []string
 }
 
 // DefaultTick is the tickTime of test ensembles: Raft's heartbeat and
@@ -109,7 +113,7 @@ func Start(t testing.TB, opts Options) *Cluster {
 		}
 		base = []string{bin, "serve", "--config"}
 	case harness.TargetZooKeeper:
-		base = zooKeeperArgv(t)
+		base = zooKeeperArgv(t, opts.JVMFlags)
 	default:
 		t.Fatalf("ensemble: unknown target %q", target)
 	}
@@ -178,7 +182,7 @@ func Start(t testing.TB, opts Options) *Cluster {
 
 // zooKeeperArgv is the command line of an Apache ZooKeeper member, without
 // the zoo.cfg argument; it skips the test when ZooKeeper is not installed.
-func zooKeeperArgv(t testing.TB) []string {
+func zooKeeperArgv(t testing.TB, jvm []string) []string {
 	java, err := exec.LookPath("java")
 	if err != nil {
 		harness.MissingDep(t, "ensemble: java not installed (scripts/install-deps.sh): %v", err)
@@ -189,9 +193,12 @@ func zooKeeperArgv(t testing.TB) []string {
 			harness.MissingDep(t, "ensemble: Apache ZooKeeper not installed (scripts/install-deps.sh): %v", err)
 		}
 	}
-	return []string{java, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-		"-Dzookeeper.jmx.log4j.disable=true", "-Dzookeeper.admin.enableServer=false",
-		"-cp", zkJar + ":" + slf4j, "org.apache.zookeeper.server.quorum.QuorumPeerMain"}
+	if jvm == nil {
+		jvm = []string{"-Xms32m", "-Xmx256m", "-XX:+UseSerialGC"}
+	}
+	argv := append([]string{java}, jvm...)
+	return append(argv, "-Dzookeeper.jmx.log4j.disable=true", "-Dzookeeper.admin.enableServer=false",
+		"-cp", zkJar+":"+slf4j, "org.apache.zookeeper.server.quorum.QuorumPeerMain")
 }
 
 // Addrs returns the client addresses of the members, in id order.
