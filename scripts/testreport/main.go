@@ -242,6 +242,10 @@ func (r *report) printTest(t *test) {
 // or a panic, as opposed to logs a test relays from the code under test.
 var testLine = regexp.MustCompile(`^\s*(\S+_test\.go:\d+: |panic: )`)
 
+// relayedLog matches a log line of the code under test that a test file's
+// writer passed to t.Log (log/slog's text format).
+var relayedLog = regexp.MustCompile(`^\s*\S+_test\.go:\d+: time=`)
+
 // failureHead picks up to failureLines lines of a failed test's output: the
 // lines its test files wrote, each with its indented continuation lines, or,
 // if there are none, the first lines.
@@ -254,7 +258,7 @@ func failureHead(lines []string) []string {
 		}
 		lead := len(l) - len(strings.TrimLeft(l, " \t"))
 		switch {
-		case testLine.MatchString(l):
+		case testLine.MatchString(l) && !relayedLog.MatchString(l):
 			head = append(head, l)
 			indent = lead
 		case indent >= 0 && lead > indent:

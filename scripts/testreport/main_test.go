@@ -13,6 +13,7 @@ const sample = `{"Action":"start","Package":"m/a"}
 {"Action":"pass","Package":"m/a","Test":"TestX/a/b"}
 {"Action":"run","Package":"m/a","Test":"TestX/c"}
 {"Action":"output","Package":"m/a","Test":"TestX/c","Output":"    cluster.go:9: time=... a relayed log line\n"}
+{"Action":"output","Package":"m/a","Test":"TestX/c","Output":"    log_test.go:9: time=... a relayed log line\n"}
 {"Action":"output","Package":"m/a","Test":"TestX/c","Output":"    x_test.go:1: boom\n"}
 {"Action":"output","Package":"m/a","Test":"TestX/c","Output":"        its continuation\n"}
 {"Action":"output","Package":"m/a","Test":"TestX/c","Output":"    cluster.go:9: time=... another log line\n"}
