@@ -189,6 +189,11 @@ func (c *Config) raftConfig(notify chan<- bool, logger *slog.Logger) *raft.Confi
 	rc.LeaderLeaseTimeout = c.LeaderLeaseTimeout
 	rc.CommitTimeout = c.CommitTimeout
 	rc.MaxAppendEntries = c.MaxAppendEntries
+	// Proposals queue (up to MaxAppendEntries) while the leader loop writes
+	// the previous batch. Without it raft.Apply waits for the loop, and a
+	// single goroutine proposing in a row (a follower's forwarded writes)
+	// gets one entry, and one fsync, per batch.
+	rc.BatchApplyCh = true
 	rc.SnapshotThreshold = c.SnapshotThreshold
 	rc.SnapshotInterval = c.SnapshotInterval
 	rc.TrailingLogs = c.TrailingLogs
