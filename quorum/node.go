@@ -38,7 +38,11 @@ type Node struct {
 	pending sync.WaitGroup // raft operations in flight; Add only under closeMu.RLock with !closing
 
 	started    atomic.Pointer[raft.Raft] // raft, once NewRaft has returned (for the transport's goroutines)
-	suspecting atomic.Bool               // SuspectLeader shortened the raft timeouts; restoreTimeouts runs
+	suspecting atomic.Bool
+
+	learnMu   sync.Mutex
+	learnZxid int64 // highest zxid LearnCommitted was given; guarded by learnMu
+	learnBusy bool  // a LearnCommitted call is handing over a commit index; guarded by learnMu               // SuspectLeader shortened the raft timeouts; restoreTimeouts runs
 
 	leaderMu      sync.Mutex
 	leaderChanged chan struct{} // closed and replaced on every leadership change; guarded by leaderMu

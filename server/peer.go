@@ -291,6 +291,9 @@ func (f *forwardFuture) Wait() (int64, any, error) {
 			}
 			return
 		}
+		// Committed on the leader: apply it here now rather than when the
+		// leader's next AppendEntries says so.
+		f.p.n.LearnCommitted(r.zxid)
 		t := time.NewTimer(forwardApplyTimeout)
 		defer t.Stop()
 		select {

@@ -1,0 +1,117 @@
+package quorum
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/raft"
+)
+
+// learnPoll is how often LearnCommitted looks for the entry in the log.
+const learnPoll = 100 * time.Microsecond
+
+// LearnCommitted tells a follower that the leader has committed the entry
+// with this zxid, as the leader's answer to a request this server forwarded
+// says.
+//
+// Raft tells a follower the commit index only with the leader's next
+// AppendEntries. When no other write follows, that comes a commit timeout
+// later, and every write a client sends through a follower would wait that
+// long to apply there. ZooKeeper's leader sends COMMIT at once. So the node
+// hands itself the empty AppendEntries the leader would send next, carrying
+// that commit index, and the entry applies now.
+//
+// It does nothing unless this node is a follower whose log holds that very
+// entry (same index and term). By Raft's log matching, the log up to the entry
+// is then the leader's, so nothing is committed that the leader has not
+// committed.
+//
+// Calls coalesce: while one hands over a commit index, later calls only raise
+// the zxid it hands over next, so forwarded writes in flight together cost
+// one such call between them.
+func (n *Node) LearnCommitted(zxid int64) {
+	if n.cfg.standalone() {
+		return
+	}
+	n.learnMu.Lock()
+	if zxid <= n.learnZxid {
+		n.learnMu.Unlock()
+		return
+	}
+	n.learnZxid = zxid
+	if n.learnBusy {
+		n.learnMu.Unlock()
+		return
+	}
+	n.learnBusy = true
+	n.learnMu.Unlock()
+	for {
+		n.learnCommitted(zxid)
+		n.learnMu.Lock()
+		if n.learnZxid == zxid {
+			n.learnBusy = false
+			n.learnMu.Unlock()
+			return
+		}
+		zxid = n.learnZxid
+		n.learnMu.Unlock()
+	}
+}
+
+func (n *Node) learnCommitted(zxid int64) {
+	if n.raft.State() != raft.Follower {
+		return
+	}
+	term := uint64(zxid) >> 32
+	// The leader commits once a majority holds the entry, so this follower
+	// may not have appended it yet: give it until the commit timeout, when
+	// raft's own AppendEntries would tell it anyway.
+	want := uint64(uint32(zxid))
+	deadline := time.Now().Add(n.cfg.CommitTimeout)
+	for uint64(uint32(n.raft.LastIndex())) < want && n.raft.LastIndex() < 1<<32 {
+		if time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(learnPoll)
+	}
+	last := n.raft.LastIndex()
+	// The zxid holds the low 32 bits of the index: take the highest index
+	// with those bits that this log can hold.
+	index := last&^0xffffffff | uint64(uint32(zxid))
+	if index > last {
+		if index < 1<<32 {
+			return
+		}
+		index -= 1 << 32
+	}
+	if index == 0 || n.raft.CommitIndex() >= index {
+		return
+	}
+	var l raft.Log
+	if err := n.store.GetLog(index, &l); err != nil || l.Term != term {
+		return
+	}
+	term0 := n.raft.CurrentTerm()
+	leaderAddr, leaderID := n.raft.LeaderWithID()
+	if leaderID == "" || n.raft.State() != raft.Follower || n.raft.CurrentTerm() != term0 {
+		return // an election under way: the leader and term may not match
+	}
+	req := &raft.AppendEntriesRequest{
+		RPCHeader: raft.RPCHeader{
+			ProtocolVersion: raft.ProtocolVersionMax,
+			ID:              []byte(leaderID),
+			Addr:            n.trans.EncodePeer(leaderID, leaderAddr),
+		},
+		// The current term: an RPC from an older one is ignored, and a
+		// node that moved to a newer term ignores this one.
+		Term:              term0,
+		PrevLogEntry:      index,
+		PrevLogTerm:       term,
+		LeaderCommitIndex: index,
+	}
+	self := raft.ServerID(strconv.FormatUint(n.cfg.ServerID, 10))
+	var resp raft.AppendEntriesResponse
+	if err := n.trans.AppendEntries(self, n.trans.LocalAddr(), req, &resp); err != nil {
+		n.log.Debug("cannot hand the commit index to ourselves", "err", err)
+	}
+}
