@@ -204,6 +204,7 @@ func (p *EnsembleProposer) Sync(ctx context.Context) error {
 		if r.status != statusOK {
 			return errForward
 		}
+		p.n.LearnCommitted(r.zxid) // applied on the leader, so committed
 		return p.n.WaitApplied(ctx, r.zxid)
 	case <-ctx.Done():
 		return ctx.Err()
