@@ -115,3 +115,15 @@ func (n *Node) learnCommitted(zxid int64) {
 		n.log.Debug("cannot hand the commit index to ourselves", "err", err)
 	}
 }
+
+// AppliedChanged returns a channel that is closed when the applied zxid next
+// changes. Take the channel, then read AppliedZxid, so no change is missed.
+func (n *Node) AppliedChanged() <-chan struct{} { return n.fsm.changedCh() }
+
+// CommitUntold reports whether, on the leader, zxid is the newest entry of
+// the log: no later entry is on its way to the followers, so none will tell
+// them it is committed before raft's commit timeout. The leader should then
+// tell them itself (followers hand it to LearnCommitted).
+func (n *Node) CommitUntold(zxid int64) bool {
+	return n.IsLeader() && uint32(n.raft.LastIndex()) == uint32(zxid)
+}

@@ -28,13 +28,17 @@ import (
 // Each frame is a 4-byte length, a type byte and the body. The leader
 // answers forward and sync with reply{id, zxid, status}. Forwards from one
 // connection are proposed in arrival order, so a session's writes keep
-// their order through forwarding.
+// their order through forwarding. The leader also sends every connected
+// follower committed{zxid} when it has applied an entry that no later entry
+// follows (ZooKeeper's COMMIT): raft would tell the followers only a commit
+// timeout later, delaying their watches and reads.
 const (
-	msgForward  byte = 1
-	msgSync     byte = 2
-	msgTouch    byte = 3
-	msgReply    byte = 4
-	msgReconfig byte = 5 // a reconfig request for the leader to carry out
+	msgForward   byte = 1
+	msgSync      byte = 2
+	msgTouch     byte = 3
+	msgReply     byte = 4
+	msgReconfig  byte = 5 // a reconfig request for the leader to carry out
+	msgCommitted byte = 6 // leader to follower: this zxid is committed
 )
 
 const (
@@ -66,6 +70,15 @@ type EnsembleProposer struct {
 
 	reconfigBusy atomic.Bool // a reconfig is under way on this leader
 
+	// On a follower: the newest zxid the leader said is committed, and a
+	// wake-up for learnLoop, which hands it to the node.
+	learnZxid atomic.Int64
+	learnWake chan struct{}
+
+	// On the leader: the follower connections, to tell them commits.
+	peersMu sync.Mutex
+	peers   map[*peerConn]struct{}
+
 	quit chan struct{}
 	wg   sync.WaitGroup
 	once sync.Once
@@ -74,11 +87,94 @@ type EnsembleProposer struct {
 // NewEnsembleProposer returns the proposer for an ensemble member; peerAddrs
 // maps every server id to its election address. Close stops it.
 func NewEnsembleProposer(s *Server, n *quorum.Node, peerAddrs map[uint64]string) *EnsembleProposer {
-	p := &EnsembleProposer{s: s, n: n, addrs: peerAddrs, log: s.log, quit: make(chan struct{})}
+	p := &EnsembleProposer{s: s, n: n, addrs: peerAddrs, log: s.log, quit: make(chan struct{}),
+		learnWake: make(chan struct{}, 1), peers: make(map[*peerConn]struct{})}
 	s.sm.configChanged = p.configApplied
-	p.wg.Add(1)
+	p.wg.Add(3)
 	go p.touchLoop()
+	go p.learnLoop()
+	go p.commitLoop()
 	return p
+}
+
+// learn records that the leader said zxid is committed, for learnLoop. It
+// never blocks (the leader link's reader calls it).
+func (p *EnsembleProposer) learn(zxid int64) {
+	for {
+		old := p.learnZxid.Load()
+		if zxid <= old || p.learnZxid.CompareAndSwap(old, zxid) {
+			break
+		}
+	}
+	select {
+	case p.learnWake <- struct{}{}:
+	default:
+	}
+}
+
+// learnLoop hands the commits the leader announces to the node.
+func (p *EnsembleProposer) learnLoop() {
+	defer p.wg.Done()
+	for {
+		select {
+		case <-p.learnWake:
+			p.n.LearnCommitted(p.learnZxid.Load())
+		case <-p.quit:
+			return
+		}
+	}
+}
+
+// peerConn is the leader's side of a follower's connection.
+type peerConn struct {
+	nc  net.Conn
+	wmu sync.Mutex
+}
+
+// peerWriteTimeout bounds a write to a follower: one that stops reading (a
+// paused process) loses its connection and redials, rather than stalling
+// the leader's commit announcements to the others.
+const peerWriteTimeout = 2 * time.Second
+
+func (c *peerConn) write(b []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.nc.SetWriteDeadline(time.Now().Add(peerWriteTimeout))
+	if _, err := c.nc.Write(b); err != nil {
+		c.nc.Close()
+	}
+}
+
+// commitLoop, on the leader, tells every connected follower each applied
+// zxid that no later entry follows: raft would tell them only a commit
+// timeout later.
+func (p *EnsembleProposer) commitLoop() {
+	defer p.wg.Done()
+	var told int64
+	for {
+		ch := p.n.AppliedChanged()
+		if z := p.n.AppliedZxid(); z != told && p.n.CommitUntold(z) {
+			told = z
+			b := make([]byte, 4, 4+9)
+			b = append(b, msgCommitted)
+			b = binary.BigEndian.AppendUint64(b, uint64(z))
+			binary.BigEndian.PutUint32(b, uint32(len(b)-4))
+			p.peersMu.Lock()
+			peers := make([]*peerConn, 0, len(p.peers))
+			for c := range p.peers {
+				peers = append(peers, c)
+			}
+			p.peersMu.Unlock()
+			for _, c := range peers {
+				c.write(b)
+			}
+		}
+		select {
+		case <-ch:
+		case <-p.quit:
+			return
+		}
+	}
 }
 
 // IsLeader reports whether the local node leads.
@@ -346,7 +442,7 @@ func (p *EnsembleProposer) leader() (*leaderLink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: dial leader %d at %s: %v", ErrNoLeader, id, addr, err)
 	}
-	l := &leaderLink{leader: id, nc: nc, calls: make(map[uint64]chan linkReply), dead: make(chan struct{})}
+	l := &leaderLink{leader: id, nc: nc, committed: p.learn, calls: make(map[uint64]chan linkReply), dead: make(chan struct{})}
 	p.link = l
 	p.wg.Add(1)
 	go func() {
@@ -444,10 +540,11 @@ type linkReply struct {
 // leaderLink is a follower's connection to the leader. Writers serialise on
 // wmu; readLoop owns the read side and completes calls.
 type leaderLink struct {
-	leader uint64
-	nc     net.Conn
-	wmu    sync.Mutex
-	nextID atomic.Uint64
+	leader    uint64
+	nc        net.Conn
+	committed func(zxid int64) // the leader says zxid is committed
+	wmu       sync.Mutex
+	nextID    atomic.Uint64
 
 	mu    sync.Mutex
 	calls map[uint64]chan linkReply
@@ -525,6 +622,10 @@ func (l *leaderLink) readLoop() {
 			l.close(err)
 			return
 		}
+		if len(frame) == 1+8 && frame[0] == msgCommitted {
+			l.committed(int64(binary.BigEndian.Uint64(frame[1:])))
+			continue
+		}
 		if len(frame) != 1+8+8+1 || frame[0] != msgReply {
 			l.close(fmt.Errorf("server: bad reply from leader"))
 			return
@@ -575,7 +676,15 @@ type peerPending struct {
 // arrival order and answered in that order by a responder goroutine.
 func (p *EnsembleProposer) servePeer(nc net.Conn) {
 	defer nc.Close()
-	var wmu sync.Mutex
+	pc := &peerConn{nc: nc}
+	p.peersMu.Lock()
+	p.peers[pc] = struct{}{}
+	p.peersMu.Unlock()
+	defer func() {
+		p.peersMu.Lock()
+		delete(p.peers, pc)
+		p.peersMu.Unlock()
+	}()
 	reply := func(id uint64, zxid int64, status byte) {
 		b := make([]byte, 4, 4+18)
 		b = append(b, msgReply)
@@ -583,9 +692,7 @@ func (p *EnsembleProposer) servePeer(nc net.Conn) {
 		b = binary.BigEndian.AppendUint64(b, uint64(zxid))
 		b = append(b, status)
 		binary.BigEndian.PutUint32(b, uint32(len(b)-4))
-		wmu.Lock()
-		nc.Write(b)
-		wmu.Unlock()
+		pc.write(b)
 	}
 	status := func(err error) byte {
 		switch {

@@ -259,3 +259,70 @@ func TestEnsembleReadOnlyMode(t *testing.T) {
 	}
 	waitUntil(t, "the survivor to serve read-write again", func() bool { return fourLetter(survivor.addr(), "isro") == "rw" })
 }
+
+// TestEnsembleCommitsReachFollowersAtOnce runs an ensemble whose raft commit
+// timeout is an hour, so that raft alone would tell a follower the commit
+// index only with the next write: the leader's commit announcements and the
+// commits of forwarded writes must carry it instead. A watch on a follower
+// fires for a write through the leader; a write and a sync through a
+// follower complete.
+func TestEnsembleCommitsReachFollowersAtOnce(t *testing.T) {
+	ms := newMembers(t, 3)
+	for _, m := range ms {
+		writeMemberConfig(t, m, ms)
+		m.proc = startBinary(t, m.cfg, m.addr(), "-Draftzk.commitTimeoutMs=3600000")
+	}
+	waitSettled(t, ms)
+	var leader *member
+	var followers []*member
+	for _, m := range ms {
+		if strings.Contains(fourLetter(m.addr(), "srvr"), "Mode: leader\n") {
+			leader = m
+		} else {
+			followers = append(followers, m)
+		}
+	}
+	cl := dial(t, leader.addr())
+	defer cl.Close()
+	cf := dial(t, followers[0].addr())
+	defer cf.Close()
+	within := func(what string, f func() error) {
+		t.Helper()
+		done := make(chan error, 1)
+		go func() { done <- f() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s: no answer within 20s (the commit timeout is an hour)", what)
+		}
+	}
+	for i := range 3 {
+		p := fmt.Sprintf("/commit%d", i)
+		within("write through the follower", func() error {
+			_, err := cf.Create(p, nil, 0, zk.WorldACL(zk.PermAll))
+			return err
+		})
+		within("sync through the follower", func() error {
+			_, err := cf.Sync(p)
+			return err
+		})
+		_, _, ch, err := cf.GetW(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cl.Set(p, []byte("x"), -1); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case ev := <-ch:
+			if ev.Type != zk.EventNodeDataChanged || ev.Path != p {
+				t.Fatalf("watch event %+v", ev)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("the follower's watch on %s did not fire within 20s of a write through the leader", p)
+		}
+	}
+}

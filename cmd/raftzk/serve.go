@@ -113,6 +113,10 @@ func newEnsemble(cfg *config.Config) (*ensemble, error) {
 	return e, nil
 }
 
+// propCommitTimeout (milliseconds) sets raft's commit timeout of an ensemble
+// member; see serve.
+const propCommitTimeout = "raftzk.commitTimeoutMs"
+
 func serve(ctx *cli.Context) error {
 	log, err := newLogger(ctx.String("log-level"))
 	if err != nil {
@@ -207,6 +211,15 @@ func serve(ctx *cli.Context) error {
 		qcfg.HeartbeatTimeout = rt
 		qcfg.ElectionTimeout = rt
 		qcfg.LeaderLeaseTimeout = rt / 2
+		// How long raft lets a follower go without hearing the commit index
+		// when nothing else is sent; the leader announces commits itself
+		// (and followers learn those of their forwarded writes), so this is
+		// only a backstop. Tests set it very long to prove that.
+		if ms, ok := cfg.Properties.Long(propCommitTimeout, 0); ok && ms > 0 {
+			qcfg.CommitTimeout = time.Duration(ms) * time.Millisecond
+		} else if !ok {
+			log.Warn("config", "warning", fmt.Sprintf("%s: invalid value %q, using the default", propCommitTimeout, cfg.Properties[propCommitTimeout]))
+		}
 	}
 	if err := os.MkdirAll(qcfg.Dir, 0o755); err != nil {
 		return err
