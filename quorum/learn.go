@@ -7,8 +7,12 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// learnPoll is how often LearnCommitted looks for the entry in the log.
-const learnPoll = 100 * time.Microsecond
+// learnPoll is how often LearnCommitted looks for the entry in the log, and
+// learnWait how long at most.
+const (
+	learnPoll = 100 * time.Microsecond
+	learnWait = 200 * time.Millisecond
+)
 
 // LearnCommitted tells a follower that the leader has committed the entry
 // with this zxid, as the leader's answer to a request this server forwarded
@@ -64,15 +68,19 @@ func (n *Node) learnCommitted(zxid int64) {
 	}
 	term := uint64(zxid) >> 32
 	// The leader commits once a majority holds the entry, so this follower
-	// may not have appended it yet: give it until the commit timeout, when
-	// raft's own AppendEntries would tell it anyway.
+	// may not have appended it yet: give it a little while (raft's own
+	// AppendEntries tells it within the commit timeout anyway).
 	want := uint64(uint32(zxid))
-	deadline := time.Now().Add(n.cfg.CommitTimeout)
+	deadline := time.Now().Add(min(n.cfg.CommitTimeout, learnWait))
 	for uint64(uint32(n.raft.LastIndex())) < want && n.raft.LastIndex() < 1<<32 {
 		if time.Now().After(deadline) {
 			return
 		}
-		time.Sleep(learnPoll)
+		select {
+		case <-n.stop:
+			return
+		case <-time.After(learnPoll):
+		}
 	}
 	last := n.raft.LastIndex()
 	// The zxid holds the low 32 bits of the index: take the highest index
