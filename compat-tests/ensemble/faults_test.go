@@ -160,7 +160,9 @@ func TestSyncDuringFailover(t *testing.T) {
 // close, as with ZooKeeper); no follower may close a client's connection
 // because it had no leader to send a request to.
 func TestWriteThroughFailover(t *testing.T) {
-	c := Start(t, Options{Servers: 3})
+	// tickTime 2000: a request waits up to a tick for the new leader, which
+	// leaves a loaded machine room even when the election needs a timeout.
+	c := Start(t, Options{Servers: 3, TickTime: 2000})
 	leader := c.WaitLeader(10 * time.Second)
 	var cls []*client
 	followers := c.Others(leader)
