@@ -229,6 +229,19 @@ func (s *Server) writeMntr(b *strings.Builder) {
 		{"zk_connection_drop_probability", "0.0"},
 		{"zk_auth_failed_count", 0},
 	}
+	if ls, ok := s.prop.(interface{ Learners() (int, int) }); ok && s.prop.IsLeader() {
+		followers, observers := ls.Learners()
+		kv = append(kv, []struct {
+			k string
+			v any
+		}{
+			{"zk_learners", followers + observers},
+			{"zk_synced_followers", followers},
+			{"zk_synced_non_voting_followers", 0},
+			{"zk_synced_observers", observers},
+			{"zk_pending_syncs", 0},
+		}...)
+	}
 	for _, e := range kv {
 		fmt.Fprintf(b, "%s\t%v\n", e.k, e.v)
 	}

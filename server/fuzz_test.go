@@ -128,6 +128,7 @@ func FuzzPeerMsg(f *testing.F) {
 	f.Add(append([]byte{msgReconfig, 0, 0, 0, 0, 0, 0, 0, 2}, rc.encode()...))
 	f.Add([]byte{msgSync, 0, 0, 0, 0, 0, 0, 0, 3})
 	f.Add([]byte{msgTouch, 1, 0, 0, 0, 0, 0, 0, 7})
+	f.Add([]byte{msgHello, 0, 0, 0, 0, 0, 0, 0, 2})
 	f.Add([]byte{9})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := parsePeerMsg(b)
@@ -141,6 +142,9 @@ func FuzzPeerMsg(f *testing.F) {
 		}
 		if m.typ == msgReconfig && m.reconfig == nil {
 			t.Fatal("accepted a reconfig without a request")
+		}
+		if m.typ == msgHello && len(b) != 9 {
+			t.Fatalf("accepted a hello of %d bytes", len(b))
 		}
 	})
 }

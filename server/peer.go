@@ -24,6 +24,7 @@ import (
 //	forward: a log entry for the leader to propose (the follower's writes)
 //	sync:    a request for the leader's applied zxid after a barrier
 //	touch:   the sessions the follower heard from since its last report
+//	hello:   first on a connection, the follower's server id (for mntr)
 //
 // Each frame is a 4-byte length, a type byte and the body. The leader
 // answers forward and sync with reply{id, zxid, status}. Forwards from one
@@ -39,6 +40,7 @@ const (
 	msgReply     byte = 4
 	msgReconfig  byte = 5 // a reconfig request for the leader to carry out
 	msgCommitted byte = 6 // leader to follower: this zxid is committed
+	msgHello     byte = 7 // follower to leader, first on a connection: its server id (in the id field)
 )
 
 const (
@@ -128,6 +130,7 @@ func (p *EnsembleProposer) learnLoop() {
 // peerConn is the leader's side of a follower's connection.
 type peerConn struct {
 	nc  net.Conn
+	id  atomic.Uint64 // the follower's server id, once it said hello
 	wmu sync.Mutex
 }
 
@@ -450,7 +453,41 @@ func (p *EnsembleProposer) leader() (*leaderLink, error) {
 		l.readLoop()
 		p.linkLost(l, addr)
 	}()
+	l.send(msgHello, uint64(p.s.opts.ServerID), nil)
 	return l, nil
+}
+
+// Learners reports, on the leader, how many followers (voters) and
+// observers (non-voters) have a connection to it: mntr's zk_synced_followers
+// and zk_synced_observers.
+func (p *EnsembleProposer) Learners() (followers, observers int) {
+	if !p.n.IsLeader() {
+		return 0, 0
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	members, err := p.n.Members(ctx)
+	if err != nil {
+		return 0, 0
+	}
+	voter := map[uint64]bool{}
+	for _, m := range members {
+		voter[m.ID] = m.Voter
+	}
+	p.peersMu.Lock()
+	defer p.peersMu.Unlock()
+	for c := range p.peers {
+		id := c.id.Load()
+		v, member := voter[id]
+		switch {
+		case !member:
+		case v:
+			followers++
+		default:
+			observers++
+		}
+	}
+	return followers, observers
 }
 
 // linkLost runs when the connection to the leader has ended. If the leader
@@ -763,6 +800,8 @@ func (p *EnsembleProposer) servePeer(nc net.Conn) {
 			for _, id := range m.sessions {
 				p.s.tracker.touch(id, now)
 			}
+		case msgHello:
+			pc.id.Store(m.id)
 		}
 	}
 }
@@ -796,7 +835,7 @@ func parsePeerMsg(frame []byte) (peerMsg, error) {
 			m.sessions = append(m.sessions, int64(binary.BigEndian.Uint64(b)))
 		}
 		return m, nil
-	case msgForward, msgSync, msgReconfig:
+	case msgForward, msgSync, msgReconfig, msgHello:
 	default:
 		return m, fmt.Errorf("%w: type %d", errBadPeerMsg, m.typ)
 	}
@@ -811,7 +850,7 @@ func parsePeerMsg(frame []byte) (peerMsg, error) {
 			return m, errBadPeerMsg
 		}
 		m.data = append([]byte(nil), body...)
-	case msgSync:
+	case msgSync, msgHello:
 		if len(body) != 0 {
 			return m, errBadPeerMsg
 		}

@@ -196,6 +196,17 @@ func TestEnsembleObserver(t *testing.T) {
 	waitUntil(t, "the observer to report its mode", func() bool {
 		return strings.Contains(fourLetter(obs.addr(), "srvr"), "Mode: observer\n")
 	})
+	// The leader's mntr counts its learners, as ZooKeeper's does.
+	waitUntil(t, "the leader's mntr to count 2 followers and 1 observer", func() bool {
+		for _, m := range ms {
+			out := fourLetter(m.addr(), "mntr")
+			if strings.Contains(out, "zk_server_state\tleader\n") {
+				return strings.Contains(out, "zk_learners\t3\n") && strings.Contains(out, "zk_synced_followers\t2\n") &&
+					strings.Contains(out, "zk_synced_observers\t1\n") && strings.Contains(out, "zk_pending_syncs\t0\n")
+			}
+		}
+		return false
+	})
 	co := dial(t, obs.addr())
 	defer co.Close()
 	if _, err := co.Create("/via-observer", []byte("o"), 0, zk.WorldACL(zk.PermAll)); err != nil {
