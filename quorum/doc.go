@@ -14,10 +14,10 @@
 // # zxids
 //
 // An entry's zxid is MakeZxid(term, index): the Raft term is ZooKeeper's
-// epoch and the low 32 bits of the Raft index its counter. It is computed
+// epoch and the low 32 bits of the Raft index its counter (past index 2^32
+// the epoch also counts the counter's wraps; see MakeZxid). It is computed
 // when the entry is applied, identically on every replica, and increases
-// strictly along the log (while a term stays below 2^32 entries; see
-// MakeZxid).
+// strictly along the log.
 //
 // # Goroutines and what blocks
 //

@@ -66,13 +66,16 @@ func (n *Node) learnCommitted(zxid int64) {
 	if n.raft.State() != raft.Follower {
 		return
 	}
-	term := uint64(zxid) >> 32
 	// The leader commits once a majority holds the entry, so this follower
 	// may not have appended it yet: give it a little while (raft's own
 	// AppendEntries tells it within the commit timeout anyway).
-	want := uint64(uint32(zxid))
 	deadline := time.Now().Add(min(n.cfg.CommitTimeout, learnWait))
-	for uint64(uint32(n.raft.LastIndex())) < want && n.raft.LastIndex() < 1<<32 {
+	var index uint64
+	for {
+		last := n.raft.LastIndex()
+		if index = indexNear(zxid, last); index <= last {
+			break
+		}
 		if time.Now().After(deadline) {
 			return
 		}
@@ -82,22 +85,12 @@ func (n *Node) learnCommitted(zxid int64) {
 		case <-time.After(learnPoll):
 		}
 	}
-	last := n.raft.LastIndex()
-	// The zxid holds the low 32 bits of the index: take the highest index
-	// with those bits that this log can hold.
-	index := last&^0xffffffff | uint64(uint32(zxid))
-	if index > last {
-		if index < 1<<32 {
-			return
-		}
-		index -= 1 << 32
-	}
 	if index == 0 || n.raft.CommitIndex() >= index {
 		return
 	}
 	var l raft.Log
-	if err := n.store.GetLog(index, &l); err != nil || l.Term != term {
-		return
+	if err := n.store.GetLog(index, &l); err != nil || MakeZxid(l.Term, l.Index) != zxid {
+		return // not the entry the leader committed
 	}
 	term0 := n.raft.CurrentTerm()
 	leaderAddr, leaderID := n.raft.LeaderWithID()
@@ -114,7 +107,7 @@ func (n *Node) learnCommitted(zxid int64) {
 		// node that moved to a newer term ignores this one.
 		Term:              term0,
 		PrevLogEntry:      index,
-		PrevLogTerm:       term,
+		PrevLogTerm:       l.Term,
 		LeaderCommitIndex: index,
 	}
 	self := raft.ServerID(strconv.FormatUint(n.cfg.ServerID, 10))
@@ -133,5 +126,5 @@ func (n *Node) AppliedChanged() <-chan struct{} { return n.fsm.changedCh() }
 // them it is committed before raft's commit timeout. The leader should then
 // tell them itself (followers hand it to LearnCommitted).
 func (n *Node) CommitUntold(zxid int64) bool {
-	return n.IsLeader() && uint32(n.raft.LastIndex()) == uint32(zxid)
+	return n.IsLeader() && indexNear(zxid, n.raft.LastIndex()) == n.raft.LastIndex()
 }

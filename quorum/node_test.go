@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -302,12 +303,33 @@ func TestMakeZxid(t *testing.T) {
 	}{
 		{1, 1, 0x1_00000001},
 		{2, 1, 0x2_00000001},
-		{3, 0x1_00000005, 0x3_00000005}, // only the low 32 bits of the index
+		{3, 0xffffffff, 0x3_ffffffff},
+		{3, 0x1_00000000, 0x4_00000000}, // the counter wraps: the epoch moves on
+		{3, 0x1_00000005, 0x4_00000005},
+		{4, 0x1_00000006, 0x5_00000006},
 	}
 	for _, tt := range tests {
 		if got := MakeZxid(tt.term, tt.index); got != tt.want {
 			t.Errorf("MakeZxid(%d, %#x) = %#x, want %#x", tt.term, tt.index, got, tt.want)
 		}
+		if got := indexNear(MakeZxid(tt.term, tt.index), tt.index-3); got != tt.index {
+			t.Errorf("indexNear(zxid of %#x) = %#x", tt.index, got)
+		}
+	}
+	// Strictly increasing along any log: terms never fall, indexes rise.
+	rng := rand.New(rand.NewPCG(1, 2))
+	term, index := uint64(1), uint64(0xffff_f000)
+	prev := MakeZxid(term, index)
+	for range 100000 {
+		index += 1 + rng.Uint64N(64)
+		if rng.IntN(500) == 0 {
+			term++
+		}
+		z := MakeZxid(term, index)
+		if z <= prev {
+			t.Fatalf("zxid went from %#x to %#x at term %d index %#x", prev, z, term, index)
+		}
+		prev = z
 	}
 }
 

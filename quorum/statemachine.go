@@ -46,12 +46,23 @@ type Snapshot interface {
 	Release()
 }
 
-// MakeZxid returns the zxid of the Raft entry at (term, index): the term in
-// the high 32 bits (ZooKeeper's epoch) and the low 32 bits of the index
-// (ZooKeeper's counter). It is identical on every replica and strictly
-// increasing along the log while an index stays below 2^32 within one term.
+// MakeZxid returns the zxid of the Raft entry at (term, index): the low 32
+// bits of the index are ZooKeeper's counter, and the high 32 bits, ZooKeeper's
+// epoch, are the term plus index/2^32. While the index is below 2^32 the
+// epoch is simply the term. Past it, the epoch also moves up each time the
+// counter wraps around: 2^32 entries in one term take ZooKeeper to a new
+// epoch, and here they must not make the zxid go back. So the zxid is
+// identical on every replica and strictly increasing along the log: a later
+// entry has an equal or higher term and an equal or higher index/2^32, and
+// if both are equal, a higher counter.
 func MakeZxid(term, index uint64) int64 {
-	return int64(term)<<32 | int64(uint32(index))
+	return int64(term+index>>32)<<32 | int64(uint32(index))
+}
+
+// indexNear returns the index whose low 32 bits are zxid's counter and which
+// lies within 2^31 of near.
+func indexNear(zxid int64, near uint64) uint64 {
+	return uint64(int64(near) + int64(int32(uint32(zxid)-uint32(near))))
 }
 
 // snapshotMagic starts every snapshot file quorum writes; after it come a
