@@ -30,39 +30,12 @@ const (
 // is then the leader's, so nothing is committed that the leader has not
 // committed.
 //
-// Calls coalesce: while one hands over a commit index, later calls only raise
-// the zxid it hands over next, so forwarded writes in flight together cost
-// one such call between them.
+// It may wait a little for the entry to reach the log, so callers that must
+// not block (a connection's reader) hand it to a goroutine of their own.
 func (n *Node) LearnCommitted(zxid int64) {
 	if n.cfg.standalone() {
 		return
 	}
-	n.learnMu.Lock()
-	if zxid <= n.learnZxid {
-		n.learnMu.Unlock()
-		return
-	}
-	n.learnZxid = zxid
-	if n.learnBusy {
-		n.learnMu.Unlock()
-		return
-	}
-	n.learnBusy = true
-	n.learnMu.Unlock()
-	for {
-		n.learnCommitted(zxid)
-		n.learnMu.Lock()
-		if n.learnZxid == zxid {
-			n.learnBusy = false
-			n.learnMu.Unlock()
-			return
-		}
-		zxid = n.learnZxid
-		n.learnMu.Unlock()
-	}
-}
-
-func (n *Node) learnCommitted(zxid int64) {
 	if n.raft.State() != raft.Follower {
 		return
 	}

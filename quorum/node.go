@@ -39,10 +39,7 @@ type Node struct {
 
 	started    atomic.Pointer[raft.Raft] // raft, once NewRaft has returned (for the transport's goroutines)
 	suspecting atomic.Bool
-
-	learnMu   sync.Mutex
-	learnZxid int64 // highest zxid LearnCommitted was given; guarded by learnMu
-	learnBusy bool  // a LearnCommitted call is handing over a commit index; guarded by learnMu               // SuspectLeader shortened the raft timeouts; restoreTimeouts runs
+	// SuspectLeader shortened the raft timeouts; restoreTimeouts runs
 
 	leaderMu      sync.Mutex
 	leaderChanged chan struct{} // closed and replaced on every leadership change; guarded by leaderMu

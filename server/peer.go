@@ -72,8 +72,10 @@ type EnsembleProposer struct {
 
 	reconfigBusy atomic.Bool // a reconfig is under way on this leader
 
-	// On a follower: the newest zxid the leader said is committed, and a
-	// wake-up for learnLoop, which hands it to the node.
+	// On a follower: the newest zxid the leader said is committed (by a
+	// commit announcement or its answer to a forward or sync), and a wake-up
+	// for learnLoop, which hands it to the node. Reports that arrive while
+	// learnLoop is busy coalesce into one.
 	learnZxid atomic.Int64
 	learnWake chan struct{}
 
@@ -100,7 +102,7 @@ func NewEnsembleProposer(s *Server, n *quorum.Node, peerAddrs map[uint64]string)
 }
 
 // learn records that the leader said zxid is committed, for learnLoop. It
-// never blocks (the leader link's reader calls it).
+// never blocks (the leader link's reader and forwarded writes call it).
 func (p *EnsembleProposer) learn(zxid int64) {
 	for {
 		old := p.learnZxid.Load()
@@ -303,7 +305,7 @@ func (p *EnsembleProposer) Sync(ctx context.Context) error {
 		if r.status != statusOK {
 			return errForward
 		}
-		p.n.LearnCommitted(r.zxid) // applied on the leader, so committed
+		p.learn(r.zxid) // applied on the leader, so committed
 		return p.n.WaitApplied(ctx, r.zxid)
 	case <-ctx.Done():
 		return ctx.Err()
@@ -393,7 +395,7 @@ func (f *forwardFuture) Wait() (int64, any, error) {
 		}
 		// Committed on the leader: apply it here now rather than when the
 		// leader's next AppendEntries says so.
-		f.p.n.LearnCommitted(r.zxid)
+		f.p.learn(r.zxid)
 		t := time.NewTimer(forwardApplyTimeout)
 		defer t.Stop()
 		select {
