@@ -183,15 +183,7 @@ const maxSnapshotField = 64 << 20
 // ReadSnapshot replaces nothing: it builds a new tree from a snapshot in
 // ZooKeeper's format, with opts.
 func ReadSnapshot(r io.Reader, opts Options) (*Tree, error) {
-	t := &Tree{
-		opts:       opts,
-		nodes:      make(map[string]*Node),
-		sessions:   make(map[int64]int32),
-		ephemerals: make(map[int64]map[string]struct{}),
-		acls:       make(map[string][]jute.ACL),
-		reapable:   make(map[string]struct{}),
-		special:    map[string]bool{"/": true, ZooKeeperPath: true, QuotaPath: true, ConfigPath: true},
-	}
+	t := empty(opts)
 	cr := &checksumReader{r: bufio.NewReaderSize(r, 64<<10), sum: adler32.New()}
 	fail := func(err error) (*Tree, error) {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

@@ -81,10 +81,9 @@ var OpenACL = []jute.ACL{{Perms: protocol.PermAll, ID: jute.Id{Scheme: "world", 
 // ReadACL is world:anyone READ (READ_ACL_UNSAFE).
 var ReadACL = []jute.ACL{{Perms: protocol.PermRead, ID: jute.Id{Scheme: "world", ID: "anyone"}}}
 
-// New returns the tree of a fresh server: /, /zookeeper, /zookeeper/quota and
-// /zookeeper/config, wired in without transactions as ZooKeeper does.
-func New(opts Options) *Tree {
-	t := &Tree{
+// empty returns a tree with no nodes, for New and ReadSnapshot to fill.
+func empty(opts Options) *Tree {
+	return &Tree{
 		opts:       opts,
 		nodes:      make(map[string]*Node),
 		sessions:   make(map[int64]int32),
@@ -93,6 +92,12 @@ func New(opts Options) *Tree {
 		reapable:   make(map[string]struct{}),
 		special:    map[string]bool{"/": true, ZooKeeperPath: true, QuotaPath: true, ConfigPath: true},
 	}
+}
+
+// New returns the tree of a fresh server: /, /zookeeper, /zookeeper/quota and
+// /zookeeper/config, wired in without transactions as ZooKeeper does.
+func New(opts Options) *Tree {
+	t := empty(opts)
 	open := t.intern(OpenACL)
 	t.nodes["/"] = &Node{Data: []byte{}, ACL: open}
 	t.link(ZooKeeperPath, &Node{Data: []byte{}, ACL: open})

@@ -174,6 +174,19 @@ func (m *Manager) Remove(path string, w Watcher, typ protocol.WatcherType, dryRu
 			delete(t, path)
 		}
 	}
+	dropRecursive := func() {
+		if _, ok := m.recursive[path][w]; !ok {
+			return
+		}
+		found = true
+		if dryRun {
+			return
+		}
+		delete(m.recursive[path], w)
+		if len(m.recursive[path]) == 0 {
+			delete(m.recursive, path)
+		}
+	}
 	switch typ {
 	case protocol.WatcherChildren:
 		drop(m.child, standard)
@@ -183,27 +196,11 @@ func (m *Manager) Remove(path string, w Watcher, typ protocol.WatcherType, dryRu
 		drop(m.data, persistent)
 		drop(m.child, persistent)
 	case protocol.WatcherPersistentRecursive:
-		if _, ok := m.recursive[path][w]; ok {
-			found = true
-			if !dryRun {
-				delete(m.recursive[path], w)
-				if len(m.recursive[path]) == 0 {
-					delete(m.recursive, path)
-				}
-			}
-		}
+		dropRecursive()
 	case protocol.WatcherAny:
 		drop(m.child, standard|persistent)
 		drop(m.data, standard|persistent)
-		if _, ok := m.recursive[path][w]; ok {
-			found = true
-			if !dryRun {
-				delete(m.recursive[path], w)
-				if len(m.recursive[path]) == 0 {
-					delete(m.recursive, path)
-				}
-			}
-		}
+		dropRecursive()
 	}
 	return found
 }
