@@ -29,6 +29,9 @@ type load struct {
 	mu    sync.Mutex
 	log   []write
 	start time.Time
+	// lastIssued is when a writer last sent a write (UnixNano), answered
+	// or not: log holds a write only once it is answered.
+	lastIssued atomic.Int64
 }
 
 // startLoad starts one writer per home member; writers are stopped in
@@ -51,6 +54,7 @@ func startLoad(t testing.TB, c *Cluster, dir string, homes []*Member) *load {
 				default:
 				}
 				w := write{path: fmt.Sprintf("%s/w%d-%06d", dir, i, seq), writer: i, issued: time.Now()}
+				l.lastIssued.Store(w.issued.UnixNano())
 				_, w.err = cl.Create(w.path, []byte(m.Addr), 0, acl)
 				w.answer = time.Now()
 				l.mu.Lock()
@@ -87,6 +91,11 @@ func (l *load) waitProgress(t testing.TB, n int64, timeout time.Duration) time.D
 		t.Fatalf("load: only %d of %d acknowledged writes within %v; last errors: %s", l.acks.Load(), target, timeout, l.lastErrors(5))
 	}
 	return time.Since(start)
+}
+
+// issuedAfter reports whether a writer has sent a write since t0.
+func (l *load) issuedAfter(t0 time.Time) bool {
+	return l.lastIssued.Load() > t0.UnixNano()
 }
 
 // firstAckAfter returns the earliest acknowledgement of a write issued at or

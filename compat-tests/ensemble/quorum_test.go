@@ -87,6 +87,13 @@ func TestQuorumLoss(t *testing.T) {
 				t.Errorf("survivor %d still serving 15s after losing quorum: srvr err %v", survivor.ID, srvrErr)
 			}
 			notServing := time.Now()
+			// Keep the quorum lost until some client has sent a write
+			// meanwhile: a follower holds a write up to a tick for a new
+			// leader before it fails it, so the writes in flight at the kill
+			// can take that long to end and let the next ones go.
+			if !waitFor(20*time.Second, func() bool { return l.issuedAfter(killed) }) {
+				t.Errorf("no write sent within 20s of losing quorum")
+			}
 			restarting := time.Now()
 			victims[0].Start()
 			c.WaitLeader(20 * time.Second)
